@@ -1,0 +1,10 @@
+import { s3QueueBackend } from './s3queue';
+import type { BackendDefinition } from './types';
+
+/** Every backend the agent knows; adding one is adding its folder and one line here. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const BACKENDS: ReadonlyArray<BackendDefinition<any>> = [s3QueueBackend];
+
+export function findBackend(kind: string): BackendDefinition<{ name: string; kind: string }> | undefined {
+  return BACKENDS.find((backend) => backend.kind === kind);
+}

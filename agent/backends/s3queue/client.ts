@@ -1,0 +1,90 @@
+import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { PauseError } from '../../../protocol/errors';
+import type { S3QueueConfig } from './config';
+
+/** An S3 client for one connection, plus the server's clock read from response Date headers. */
+export interface QueueStore {
+  s3: S3Client;
+  /** Server time now, estimated from the last Date header seen (1 s resolution, as S3 gives it). */
+  serverNow(): Date | null;
+  describeEndpoint(): string;
+}
+
+export function createStore(config: S3QueueConfig): QueueStore {
+  const s3 = new S3Client({
+    region: config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint: config.endpoint,
+    forcePathStyle: config.endpoint !== undefined,
+    // Credentials come only from the SDK's default chain (env, profiles, SSO, IMDS).
+    profile: config.profile,
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 15000 },
+  });
+  let clockOffsetMs: number | null = null;
+  s3.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const date = (result.response as { headers?: Record<string, string> }).headers?.date;
+      const parsed = date ? Date.parse(date) : NaN;
+      if (!Number.isNaN(parsed)) clockOffsetMs = parsed - Date.now();
+      return result;
+    },
+    // Innermost in the deserialize step: sees the raw response, even for 404 and 412 replies.
+    { step: 'deserialize', priority: 'low', name: 'pipelinePauseServerClock' },
+  );
+  return {
+    s3,
+    serverNow: () => (clockOffsetMs === null ? null : new Date(Date.now() + clockOffsetMs)),
+    describeEndpoint: () => config.endpoint ?? `AWS S3 (${config.region ?? 'default region'})`,
+  };
+}
+
+export function errorName(error: unknown): string | undefined {
+  return (error as { name?: string } | undefined)?.name;
+}
+
+export function httpStatus(error: unknown): number | undefined {
+  return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return errorName(error) === 'NoSuchKey' || errorName(error) === 'NotFound' || httpStatus(error) === 404;
+}
+
+export function isPreconditionFailed(error: unknown): boolean {
+  return errorName(error) === 'PreconditionFailed' || httpStatus(error) === 412;
+}
+
+const CREDENTIAL_ERRORS = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'AccessDenied',
+  'ExpiredToken',
+  'InvalidToken',
+  'CredentialsProviderError',
+  'TokenProviderError',
+]);
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT']);
+
+/** Turns an SDK failure into one line that says what happened and what to do next. */
+export function toPauseError(error: unknown, store: QueueStore, bucket: string): PauseError {
+  if (error instanceof PauseError) return error;
+  const name = errorName(error) ?? 'Error';
+  const message = (error as Error)?.message ?? String(error);
+  const code = (error as { code?: string }).code;
+  if (name === 'NoSuchBucket') {
+    return new PauseError('NotFound', `bucket "${bucket}" does not exist at ${store.describeEndpoint()}; create it or fix "buckets" in the connections file`);
+  }
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return new PauseError('BackendError', `S3 at ${store.describeEndpoint()} refused the credentials (${name}: ${firstLine(message)}); check the AWS profile or AWS_* environment variables`);
+  }
+  if ((code && NETWORK_CODES.has(code)) || name === 'TimeoutError' || /ECONNREFUSED|ENOTFOUND|socket hang up|timed? ?out/i.test(message)) {
+    return new PauseError('BackendUnavailable', `cannot reach S3 at ${store.describeEndpoint()} (${firstLine(code ?? message)}); is the server running?`);
+  }
+  return new PauseError('BackendError', `S3 at ${store.describeEndpoint()} failed on bucket "${bucket}" (${name}: ${firstLine(message)})`);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0].trim();
+}

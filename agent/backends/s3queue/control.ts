@@ -1,0 +1,127 @@
+import { DeleteObjectCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PauseError } from '../../../protocol/errors';
+import { describeFromNow } from '../../../protocol/duration';
+import type { PauseDetails, Scope } from '../../../protocol/resource';
+import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
+import { isNotFound, isPreconditionFailed, type QueueStore } from './client';
+import { decodePauseState, encodePauseState, formatTimestamp } from './controlObject';
+import { CONDITIONAL_WRITE_PROBE_KEY, describeTarget, pauseKey } from './layout';
+import { readObject } from './objects';
+
+/** Pause and resume through the control objects of seed 003, with the seed's conditional writes. */
+export class PauseControl {
+  private readonly probed = new Set<string>();
+
+  constructor(private readonly store: QueueStore) {}
+
+  async read(bucket: string, scope: Scope | null): Promise<PauseDetails | null> {
+    const object = await readObject(this.store, bucket, pauseKey(scope));
+    return object ? decodePauseState(object.body, object.etag) : null;
+  }
+
+  async pause(bucket: string, command: PauseCommand): Promise<PauseDetails> {
+    await this.requireConditionalWrites(bucket);
+    const now = await this.serverNow(bucket);
+    const resumeAt = this.resolveResumeAt(command, now);
+    const key = pauseKey(command.scope);
+    const body = encodePauseState({ pausedAt: now, pausedBy: command.pausedBy, reason: command.reason, resumeAt });
+    try {
+      const result = await this.store.s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'application/json',
+          IfNoneMatch: command.force ? undefined : '*',
+        }),
+      );
+      return decodePauseState(body, result.ETag ?? null);
+    } catch (error) {
+      if (!isPreconditionFailed(error)) throw error;
+      throw await this.alreadyPaused(bucket, command.scope);
+    }
+  }
+
+  async resume(bucket: string, command: ResumeCommand): Promise<ResumeOutcome> {
+    const key = pauseKey(command.scope);
+    const current = await this.read(bucket, command.scope).catch((error: unknown) => {
+      // An unreadable control object still pauses the queue; resuming it must stay possible.
+      if (error instanceof Error && /control object/.test(error.message)) return null;
+      throw error;
+    });
+    const exists = current !== null || (await readObject(this.store, bucket, key)) !== null;
+    if (!exists) {
+      if (command.onlyIfVersion) return { resumed: false, previous: null };
+      throw new PauseError('NotPaused', `${describeTarget(bucket, command.scope)} is not paused`);
+    }
+    if (command.onlyIfVersion && current?.version !== command.onlyIfVersion) return { resumed: false, previous: current };
+    if (current?.resumeAt && !command.force && !command.onlyIfVersion) {
+      const at = new Date(current.resumeAt);
+      throw new PauseError(
+        'Conflict',
+        `${describeTarget(bucket, command.scope)} is set to auto-resume at ${formatTimestamp(at)} (${describeFromNow(at, this.store.serverNow() ?? new Date())}); use --force to resume it now`,
+      );
+    }
+    try {
+      // Scheduled resumes delete only the exact pause they were scheduled for.
+      await this.store.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: command.onlyIfVersion ?? undefined }));
+    } catch (error) {
+      if (command.onlyIfVersion && (isPreconditionFailed(error) || isNotFound(error))) return { resumed: false, previous: current };
+      throw error;
+    }
+    return { resumed: true, previous: current };
+  }
+
+  /** Server time, never ours: pause times and auto-resume compare against the S3 clock. */
+  async serverNow(bucket: string): Promise<Date> {
+    await this.store.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    const now = this.store.serverNow();
+    if (!now) throw new PauseError('BackendError', `S3 at ${this.store.describeEndpoint()} sent no Date header; cannot tell server time`);
+    return now;
+  }
+
+  /**
+   * A server that ignores If-None-Match / If-Match would let a second pause silently overwrite
+   * the first. An If-Match PUT of a missing key must fail on a server that honours it, and then
+   * writes nothing; a server that ignores it creates the probe, which we remove again.
+   */
+  private async requireConditionalWrites(bucket: string): Promise<void> {
+    if (this.probed.has(bucket)) return;
+    try {
+      await this.store.s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: CONDITIONAL_WRITE_PROBE_KEY, Body: new Uint8Array(0), ContentLength: 0, IfMatch: '"pipeline-pause-probe"' }),
+      );
+    } catch (error) {
+      if (isPreconditionFailed(error) || isNotFound(error)) {
+        this.probed.add(bucket);
+        return;
+      }
+      throw error;
+    }
+    await this.store.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: CONDITIONAL_WRITE_PROBE_KEY }));
+    throw new PauseError(
+      'Unsupported',
+      `S3 at ${this.store.describeEndpoint()} ignores conditional writes (If-Match / If-None-Match on PutObject), so a pause could silently overwrite another; use a server that supports them (AWS S3, MinIO, moto >= 5.1.5)`,
+    );
+  }
+
+  private resolveResumeAt(command: PauseCommand, now: Date): Date | null {
+    if (command.resumeAfterMs !== null) return new Date(now.getTime() + command.resumeAfterMs);
+    if (command.resumeAt === null) return null;
+    if (command.resumeAt.getTime() <= now.getTime()) {
+      throw new PauseError('BadRequest', `resume_at ${formatTimestamp(command.resumeAt)} is not in the future (server time is ${formatTimestamp(now)})`);
+    }
+    return command.resumeAt;
+  }
+
+  private async alreadyPaused(bucket: string, scope: Scope | null): Promise<PauseError> {
+    const existing = await this.read(bucket, scope).catch(() => null);
+    const what = describeTarget(bucket, scope);
+    if (!existing) return new PauseError('AlreadyPaused', `${what} is already paused; use --force to overwrite`);
+    const reason = existing.reason ? ` (reason: ${existing.reason})` : '';
+    return new PauseError(
+      'AlreadyPaused',
+      `${what} is already paused by ${existing.pausedBy} since ${formatTimestamp(new Date(existing.pausedAt))}${reason}; use --force to overwrite`,
+    );
+  }
+}

@@ -1,0 +1,93 @@
+import { watchFile, unwatchFile } from 'node:fs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { BulkResult } from '../../protocol/api';
+import { PauseError } from '../../protocol/errors';
+import type { PauseRequest, ResumeRequest } from '../../protocol/requests';
+import type { Resource } from '../../protocol/resource';
+import { loadConnections } from '../config/connectionsFile';
+import { Journal } from './journal';
+import { Poller } from './poller';
+import { ResumeScheduler } from './scheduler';
+import { PauseService } from './service';
+import { StateStore } from './stateStore';
+
+/** Everything the agent does except talking HTTP: configuration, polling, scheduling, state. */
+export class AgentCore {
+  readonly store = new StateStore();
+  readonly service: PauseService;
+  readonly journal: Journal;
+  private readonly poller: Poller;
+  private readonly scheduler: ResumeScheduler;
+  private reloading: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: { connectionsPath: string; journalPath: string; log: Logger; metrics: Registry }) {
+    this.journal = new Journal(options.journalPath);
+    this.service = new PauseService({ log: options.log, metrics: options.metrics, journal: this.journal, via: 'agent' });
+    this.scheduler = new ResumeScheduler(this.service, options.log, (id) => void this.refreshed(id).catch(() => undefined));
+    this.poller = new Poller(this.store, options.log, (connection, resources) => this.scheduler.sync(connection, resources));
+  }
+
+  async start(): Promise<void> {
+    await this.reload();
+    // Polling the file's stat survives editors that save by rename; fs.watch does not.
+    watchFile(this.options.connectionsPath, { interval: 1000 }, () => {
+      this.reloading = this.reloading.then(() => this.reload());
+    });
+  }
+
+  async stop(): Promise<void> {
+    unwatchFile(this.options.connectionsPath);
+    this.scheduler.stop();
+    await this.poller.stop();
+    await this.service.close();
+  }
+
+  /** Re-reads the connections file; a bad file is reported and the last good one stays in force. */
+  async reload(): Promise<void> {
+    let file;
+    try {
+      file = await loadConnections(this.options.connectionsPath);
+    } catch (error) {
+      this.options.log.error({ err: (error as Error).message }, 'connections file rejected; keeping the previous connections');
+      this.store.setConfigError((error as Error).message);
+      return;
+    }
+    this.store.setConfigError(null);
+    await this.poller.stop();
+    await this.service.configure(file.connections);
+    const names = new Set(file.connections.map((c) => c.name));
+    for (const connection of this.store.snapshot().connections) {
+      if (!names.has(connection.name)) this.store.removeConnection(connection.name);
+    }
+    this.options.log.info({ connections: [...names] }, 'connections loaded');
+    this.poller.start(this.service.connectionList());
+  }
+
+  /** Re-lists the resource's connection so every client sees the change now, then returns it. */
+  async refreshed(id: string): Promise<Resource> {
+    const { connection } = this.service.locate(id);
+    await this.poller.refresh(connection);
+    const resource = this.store.resource(id);
+    if (!resource) throw new PauseError('NotFound', `resource "${id}" is not listed by its connection`);
+    return resource;
+  }
+
+  async refreshAll(): Promise<void> {
+    await Promise.all(this.service.connectionList().map((c) => this.poller.refresh(c)));
+  }
+
+  async pauseAll(connection: string, request: PauseRequest): Promise<BulkResult[]> {
+    const results = await this.service.pauseAll(connection, request);
+    await this.poller.refresh(this.service.connection(connection));
+    return results;
+  }
+
+  /** Resumes what is paused (wholly or partly) in the given connections, or in all of them. */
+  async resumeAll(connections: string[] | null, request: ResumeRequest): Promise<BulkResult[]> {
+    const names = connections ?? this.service.connectionList().map((c) => c.config.name);
+    const results = await this.service.resumeAll(names, request);
+    await Promise.all(names.map((name) => this.poller.refresh(this.service.connection(name))));
+    return results;
+  }
+}

@@ -1,0 +1,80 @@
+import type { Logger } from 'pino';
+import type { Resource } from '../../protocol/resource';
+import type { Connection } from './service';
+import type { StateStore } from './stateStore';
+
+const DEFAULT_INTERVAL_MS = 2000;
+
+/**
+ * Keeps the state store current by listing each connection on its own interval. A connection
+ * that fails is shown as unreachable; it never stops the others or the agent.
+ */
+export class Poller {
+  private readonly loops = new Map<string, { timer: NodeJS.Timeout | null; running: Promise<void> | null }>();
+  private stopped = false;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly log: Logger,
+    private readonly onListed: (connection: string, resources: Resource[]) => void,
+  ) {}
+
+  start(connections: Connection[]): void {
+    this.stopped = false;
+    for (const connection of connections) {
+      const name = connection.config.name;
+      this.store.setConnection({ name, kind: connection.config.kind, status: 'connecting', error: null, checkedAt: null });
+      this.loops.set(name, { timer: null, running: null });
+      void this.tick(connection);
+    }
+  }
+
+  /** Lists one connection now (after a pause or resume) instead of waiting for its next turn. */
+  async refresh(connection: Connection): Promise<void> {
+    const loop = this.loops.get(connection.config.name);
+    if (!loop) return;
+    if (loop.running) await loop.running;
+    await this.listOnce(connection);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const pending: Promise<void>[] = [];
+    for (const loop of this.loops.values()) {
+      if (loop.timer) clearTimeout(loop.timer);
+      if (loop.running) pending.push(loop.running);
+    }
+    this.loops.clear();
+    await Promise.allSettled(pending);
+  }
+
+  private async tick(connection: Connection): Promise<void> {
+    const loop = this.loops.get(connection.config.name);
+    if (!loop || this.stopped) return;
+    loop.running = this.listOnce(connection);
+    await loop.running;
+    loop.running = null;
+    if (this.stopped || this.loops.get(connection.config.name) !== loop) return;
+    const seconds = connection.config.pollIntervalSeconds;
+    const interval = typeof seconds === 'number' ? seconds * 1000 : DEFAULT_INTERVAL_MS;
+    loop.timer = setTimeout(() => void this.tick(connection), interval);
+  }
+
+  private async listOnce(connection: Connection): Promise<void> {
+    const { name, kind } = connection.config;
+    try {
+      const resources = await connection.adapter.list();
+      if (this.stopped) return;
+      this.store.setConnection({ name, kind, status: 'ok', error: null, checkedAt: new Date().toISOString() });
+      this.store.replaceResources(name, resources);
+      this.onListed(name, resources);
+    } catch (error) {
+      if (this.stopped) return;
+      const message = (error as Error).message;
+      const previous = this.store.snapshot().connections.find((c) => c.name === name);
+      if (previous?.status !== 'unreachable') this.log.warn({ connection: name, err: message }, 'connection unreachable');
+      this.store.setConnection({ name, kind, status: 'unreachable', error: message, checkedAt: new Date().toISOString() });
+      this.store.markUnknown(name, message);
+    }
+  }
+}

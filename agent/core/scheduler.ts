@@ -1,0 +1,98 @@
+import type { Logger } from 'pino';
+import type { Resource, Scope } from '../../protocol/resource';
+import type { PauseService } from './service';
+
+interface Scheduled {
+  version: string;
+  resumeAt: number;
+  timer: NodeJS.Timeout;
+}
+
+/** setTimeout cannot wait longer than this; longer waits are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Runs auto-resumes for every pause that carries a resume time, whoever made it. It follows the
+ * observed state, so after an agent restart the first listing re-arms every pending auto-resume
+ * and runs the overdue ones at once.
+ */
+export class ResumeScheduler {
+  private readonly scheduled = new Map<string, Scheduled>();
+  private stopped = false;
+
+  constructor(
+    private readonly service: PauseService,
+    private readonly log: Logger,
+    private readonly onResumed: (resourceId: string) => void,
+  ) {}
+
+  /** Re-arms timers to match the pauses of one connection's fresh listing. */
+  sync(connection: string, resources: Resource[]): void {
+    const wanted = new Map<string, { id: string; scope: Scope | null; version: string; resumeAt: number }>();
+    for (const resource of resources) {
+      if (resource.state === 'unknown') continue;
+      const pauses = [{ scope: null as Scope | null, pause: resource.pause }, ...resource.scopedPauses];
+      for (const { scope, pause } of pauses) {
+        if (!pause?.resumeAt || !pause.version) continue;
+        wanted.set(scheduleKey(resource.id, scope), { id: resource.id, scope, version: pause.version, resumeAt: Date.parse(pause.resumeAt) });
+      }
+    }
+    for (const [key, entry] of this.scheduled) {
+      if (key.startsWith(`${connection}/`) && wanted.get(key)?.version !== entry.version) this.cancel(key);
+    }
+    for (const [key, want] of wanted) {
+      if (!this.scheduled.has(key)) this.arm(key, want.id, want.scope, want.version, want.resumeAt);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const key of [...this.scheduled.keys()]) this.cancel(key);
+  }
+
+  private arm(key: string, id: string, scope: Scope | null, version: string, resumeAt: number): void {
+    const delay = resumeAt - Date.now();
+    if (delay <= 0) {
+      this.log.info({ resource: id, scope, resumeAt: new Date(resumeAt).toISOString(), overdueMs: -delay }, 'auto-resume overdue: resuming now');
+    } else {
+      this.log.info({ resource: id, scope, resumeAt: new Date(resumeAt).toISOString() }, 'auto-resume scheduled');
+    }
+    const timer = setTimeout(() => {
+      if (resumeAt - Date.now() > 0) {
+        this.scheduled.delete(key);
+        this.arm(key, id, scope, version, resumeAt); // a wait longer than one timer allows
+        return;
+      }
+      void this.fire(key, id, scope, version, delay <= 0 ? 'overdue at agent start or first sight' : 'on time');
+    }, Math.min(Math.max(delay, 0), MAX_TIMER_MS));
+    timer.unref();
+    this.scheduled.set(key, { version, resumeAt, timer });
+  }
+
+  private async fire(key: string, id: string, scope: Scope | null, version: string, note: string): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const outcome = await this.service.autoResume(id, scope, version, note);
+      if (outcome.resumed) this.log.info({ resource: id, scope, note }, 'auto-resumed');
+      else this.log.info({ resource: id, scope }, 'auto-resume skipped: the pause it was scheduled for was replaced or removed');
+      this.scheduled.delete(key);
+      this.onResumed(id);
+    } catch (error) {
+      // Leave the entry so the next listing does not re-arm a tight loop; retry after a pause.
+      this.log.warn({ resource: id, scope, err: (error as Error).message }, 'auto-resume failed; retrying in 10 s');
+      const timer = setTimeout(() => void this.fire(key, id, scope, version, `${note}, retried`), 10_000);
+      timer.unref();
+      this.scheduled.set(key, { version, resumeAt: Date.now(), timer });
+    }
+  }
+
+  private cancel(key: string): void {
+    const entry = this.scheduled.get(key);
+    if (entry) clearTimeout(entry.timer);
+    this.scheduled.delete(key);
+  }
+}
+
+function scheduleKey(id: string, scope: Scope | null): string {
+  return scope ? `${id}#${scope.type}:${scope.value}` : id;
+}

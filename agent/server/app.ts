@@ -1,0 +1,85 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { HTTP_STATUS, PauseError } from '../../protocol/errors';
+import { API_PREFIX, type Snapshot } from '../../protocol/messages';
+import { parseOrBadRequest, PauseRequest, ResumeRequest } from '../../protocol/requests';
+import type { AgentCore } from '../core/agentCore';
+import { checkRequest } from './security';
+
+/** The agent's HTTP API; every route sits behind the same host, origin and token checks. */
+export function createApp(options: { core: AgentCore; token: string; port: () => number; metrics: Registry; log: Logger; snapshot: () => Snapshot; onShutdown: () => void }): express.Express {
+  const { core } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((request, _response, next) => next(checkRequest(request, options.token, options.port) ?? undefined));
+  app.use(express.json({ limit: '64kb' }));
+
+  const api = express.Router();
+  api.get('/health', (_request, response) => {
+    response.json({ ok: true, ...options.snapshot().agent });
+  });
+  api.get('/snapshot', (_request, response) => {
+    response.json(options.snapshot());
+  });
+  api.get('/resources/:connection/:name', async (request, response) => {
+    response.json({ resource: await core.service.get(resourceParam(request)) });
+  });
+  api.post('/resources/:connection/:name/pause', async (request, response) => {
+    const id = resourceParam(request);
+    const pause = await core.service.pause(id, parseOrBadRequest(PauseRequest, request.body));
+    response.json({ pause, resource: await core.refreshed(id) });
+  });
+  api.post('/resources/:connection/:name/resume', async (request, response) => {
+    const id = resourceParam(request);
+    const outcome = await core.service.resume(id, parseOrBadRequest(ResumeRequest, request.body));
+    response.json({ previous: outcome.previous, resource: await core.refreshed(id) });
+  });
+  api.post('/connections/:connection/pause-all', async (request, response) => {
+    response.json({ results: await core.pauseAll(String(request.params.connection), parseOrBadRequest(PauseRequest, request.body)) });
+  });
+  api.post('/connections/:connection/resume-all', async (request, response) => {
+    response.json({ results: await core.resumeAll([String(request.params.connection)], parseOrBadRequest(ResumeRequest, request.body)) });
+  });
+  api.post('/resume-all', async (request, response) => {
+    response.json({ results: await core.resumeAll(null, parseOrBadRequest(ResumeRequest, request.body)) });
+  });
+  api.post('/refresh', async (_request, response) => {
+    await core.refreshAll();
+    response.json(options.snapshot());
+  });
+  api.get('/journal', async (request, response) => {
+    const limit = Math.min(Math.max(Number(request.query.limit ?? 200) || 200, 1), 10_000);
+    response.json({ entries: (await core.journal.read()).slice(-limit) });
+  });
+  api.post('/shutdown', (_request, response) => {
+    response.json({ ok: true });
+    options.onShutdown();
+  });
+  app.use(API_PREFIX, api);
+
+  app.get('/metrics', async (_request, response) => {
+    response.type(options.metrics.contentType).send(await options.metrics.metrics());
+  });
+
+  app.use((request, _response, next) => next(new PauseError('NotFound', `no route ${request.method} ${request.path}`)));
+  // express needs all four parameters to recognise an error handler
+  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    const failure = toFailure(error);
+    if (failure.code === 'Internal') options.log.error({ err: error }, 'request failed');
+    response.status(HTTP_STATUS[failure.code]).json(failure.toBody());
+  });
+  return app;
+}
+
+function resourceParam(request: Request): string {
+  return `${String(request.params.connection)}/${String(request.params.name)}`;
+}
+
+function toFailure(error: unknown): PauseError {
+  if (error instanceof PauseError) return error;
+  const status = (error as { status?: number; type?: string }).status;
+  if ((error as { type?: string }).type === 'entity.parse.failed') return new PauseError('BadRequest', 'request body is not valid JSON');
+  if (status === 413) return new PauseError('BadRequest', 'request body is too large');
+  return new PauseError('Internal', `internal error: ${(error as Error)?.message ?? String(error)}; see the agent log`);
+}

@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import type { BulkResult, PauseApi, PauseResponse, ResumeResponse } from '../protocol/api';
+import { PauseError } from '../protocol/errors';
+import type { Snapshot } from '../protocol/messages';
+import { parseOrBadRequest, PauseRequest, ResumeRequest, type PauseRequestInput, type ResumeRequestInput } from '../protocol/requests';
+import type { ConnectionStatus, Resource } from '../protocol/resource';
+import type { AgentPaths } from '../protocol/paths';
+import { VERSION } from '../protocol/version';
+import { loadConnections } from '../agent/config/connectionsFile';
+import { Journal } from '../agent/core/journal';
+import { PauseService } from '../agent/core/service';
+
+/** The same adapters as the agent, run in this process, for when no agent is running. */
+export class DirectApi implements PauseApi {
+  private constructor(private readonly service: PauseService) {}
+
+  static async open(paths: AgentPaths, log: Logger): Promise<DirectApi> {
+    const file = await loadConnections(paths.connections).catch((error: Error) => {
+      throw new PauseError('BadRequest', error.message);
+    });
+    const service = new PauseService({ log, metrics: new Registry(), journal: new Journal(paths.journal), via: 'cli' });
+    await service.configure(file.connections);
+    return new DirectApi(service);
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    const connections: ConnectionStatus[] = [];
+    const resources: Resource[] = [];
+    for (const { config, adapter } of this.service.connectionList()) {
+      const checkedAt = new Date().toISOString();
+      try {
+        resources.push(...(await adapter.list()));
+        connections.push({ name: config.name, kind: config.kind, status: 'ok', error: null, checkedAt });
+      } catch (error) {
+        connections.push({ name: config.name, kind: config.kind, status: 'unreachable', error: (error as Error).message, checkedAt });
+      }
+    }
+    return { agent: { version: VERSION, pid: process.pid, startedAt: new Date().toISOString() }, connections, resources, configError: null };
+  }
+
+  resource(id: string): Promise<Resource> {
+    return this.service.get(id);
+  }
+
+  async pause(id: string, request: PauseRequestInput): Promise<PauseResponse> {
+    const pause = await this.service.pause(id, parseOrBadRequest(PauseRequest, request));
+    return { pause, resource: await this.service.get(id) };
+  }
+
+  async resume(id: string, request: ResumeRequestInput): Promise<ResumeResponse> {
+    const outcome = await this.service.resume(id, parseOrBadRequest(ResumeRequest, request));
+    return { previous: outcome.previous, resource: await this.service.get(id) };
+  }
+
+  pauseAll(connection: string, request: PauseRequestInput): Promise<BulkResult[]> {
+    return this.service.pauseAll(connection, parseOrBadRequest(PauseRequest, request));
+  }
+
+  resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]> {
+    const names = connection === null ? this.service.connectionList().map((c) => c.config.name) : [connection];
+    return this.service.resumeAll(names, parseOrBadRequest(ResumeRequest, request));
+  }
+
+  close(): Promise<void> {
+    return this.service.close();
+  }
+}

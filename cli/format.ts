@@ -1,0 +1,121 @@
+import type { BulkResult } from '../protocol/api';
+import { describeFromNow, humanDuration } from '../protocol/duration';
+import type { Snapshot } from '../protocol/messages';
+import type { PauseDetails, Resource, ScopedPause } from '../protocol/resource';
+
+/** Text output shaped like seed 003's examples of `buquet status` and `buquet workers`. */
+export function formatStatus(resource: Resource, now = new Date()): string {
+  const lines = [`Queue: ${resource.id}`, `Status: ${statusWord(resource)}`];
+  if (resource.pause) lines.push(...pauseLines(resource.pause, now));
+  if (resource.lastError) lines.push(`Problem: ${resource.lastError}`);
+  for (const scoped of resource.scopedPauses) lines.push(scopedLine(scoped, now));
+  lines.push('');
+  if (resource.workers) lines.push(`Workers: ${workersSummary(resource)}`);
+  if (resource.backlog.pending !== null) lines.push(`Pending tasks: ${resource.backlog.pending.toLocaleString('en-US')}`);
+  if (resource.backlog.inFlight !== null) lines.push(`Running tasks: ${resource.backlog.inFlight.toLocaleString('en-US')}`);
+  return lines.join('\n');
+}
+
+export function formatWorkers(resource: Resource, now = new Date()): string {
+  const rows = (resource.workers ?? []).map((w) => [
+    w.id,
+    w.healthy ? w.status : 'stale',
+    w.currentTask ?? '-',
+    w.startedAt ? compactDuration(now.getTime() - Date.parse(w.startedAt)) : '-',
+  ]);
+  const lines = rows.length ? table(['WORKER', 'STATUS', 'CURRENT TASK', 'UPTIME'], rows) : ['No workers registered.'];
+  lines.push('');
+  if (resource.pause) {
+    lines.push(`Queue Status: PAUSED (since ${humanDuration(now.getTime() - Date.parse(resource.pause.pausedAt))} ago)`);
+    if (resource.pause.reason) lines.push(`Reason: ${resource.pause.reason}`);
+    if (resource.pause.resumeAt) lines.push(`Auto-resume: ${describeFromNow(new Date(resource.pause.resumeAt), now)}`);
+  } else {
+    lines.push(`Queue Status: ${statusWord(resource)}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatList(snapshot: Snapshot, now = new Date()): string {
+  const lines: string[] = [];
+  if (snapshot.configError) lines.push(`Connections file problem: ${snapshot.configError}`, '');
+  const rows = snapshot.resources
+    .slice()
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((r) => [r.id, r.kind, r.state.toUpperCase(), summary(r, now)]);
+  if (rows.length) lines.push(...table(['RESOURCE', 'KIND', 'STATE', 'DETAIL'], rows));
+  for (const connection of snapshot.connections.filter((c) => c.status === 'unreachable')) {
+    lines.push(`${connection.name}: unreachable (${connection.error})`);
+  }
+  if (!rows.length && !snapshot.connections.length) lines.push('No connections configured. Add one to the connections file (see README).');
+  return lines.join('\n');
+}
+
+export function formatPaused(resource: Resource, pause: PauseDetails, scopeLabel: string | null, now = new Date()): string {
+  const what = scopeLabel ? `${resource.id} (${scopeLabel})` : resource.id;
+  const lines = [`Paused ${what}`, ...pauseLines(pause, now)];
+  return lines.join('\n');
+}
+
+export function formatBulk(verb: string, results: BulkResult[]): string {
+  if (!results.length) return `Nothing to ${verb.toLowerCase()}.`;
+  return results.map((r) => (r.ok ? `${verb} ${r.id}` : `Failed ${r.id}: ${r.error}`)).join('\n');
+}
+
+function pauseLines(pause: PauseDetails, now: Date): string[] {
+  const lines = [`Paused at: ${trimMillis(pause.pausedAt)}`, `Paused by: ${pause.pausedBy}`];
+  if (pause.reason) lines.push(`Reason: ${pause.reason}`);
+  lines.push(`Auto-resume: ${pause.resumeAt ? `${describeFromNow(new Date(pause.resumeAt), now)} (${trimMillis(pause.resumeAt)})` : 'none (manual resume)'}`);
+  return lines;
+}
+
+function scopedLine(scoped: ScopedPause, now: Date): string {
+  const label = scoped.scope.type === 'shard' ? `shard ${scoped.scope.value}` : `task type ${scoped.scope.value}`;
+  const reason = scoped.pause.reason ? `: ${scoped.pause.reason}` : '';
+  const auto = scoped.pause.resumeAt ? `, auto-resume ${describeFromNow(new Date(scoped.pause.resumeAt), now)}` : '';
+  return `Paused ${label} by ${scoped.pause.pausedBy} since ${trimMillis(scoped.pause.pausedAt)}${reason}${auto}`;
+}
+
+function statusWord(resource: Resource): string {
+  const word = resource.state === 'partially-paused' ? 'PARTIALLY PAUSED' : resource.state.toUpperCase();
+  return resource.stateDetail ? `${word} (${resource.stateDetail})` : word;
+}
+
+function workersSummary(resource: Resource): string {
+  const workers = resource.workers ?? [];
+  const healthy = workers.filter((w) => w.healthy);
+  const stale = workers.length - healthy.length;
+  const counts = new Map<string, number>();
+  for (const worker of healthy) counts.set(worker.status, (counts.get(worker.status) ?? 0) + 1);
+  let detail = '';
+  if (healthy.length && counts.size === 1) detail = ` (all ${[...counts.keys()][0]})`;
+  else if (counts.size > 1) detail = ` (${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')})`;
+  return `${healthy.length} connected${detail}${stale ? `, ${stale} stale` : ''}`;
+}
+
+function summary(resource: Resource, now: Date): string {
+  if (resource.lastError && resource.state === 'unknown') return resource.lastError;
+  const parts: string[] = [];
+  if (resource.pause) {
+    parts.push(`by ${resource.pause.pausedBy}${resource.pause.reason ? `: ${resource.pause.reason}` : ''}`);
+    if (resource.pause.resumeAt) parts.push(`auto-resume ${describeFromNow(new Date(resource.pause.resumeAt), now)}`);
+  }
+  if (resource.stateDetail) parts.push(resource.stateDetail);
+  if (resource.backlog.pending !== null) parts.push(`${resource.backlog.pending.toLocaleString('en-US')} pending`);
+  return parts.join(', ');
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] + 4))).join('').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+function compactDuration(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) return `${minutes}m`;
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
+function trimMillis(iso: string): string {
+  return iso.replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,231 @@
+import { Command, CommanderError, Option } from 'commander';
+import type { PauseApi } from '../protocol/api';
+import { PauseError } from '../protocol/errors';
+import { agentPaths, type AgentPaths } from '../protocol/paths';
+import { parseOrBadRequest, PauseRequest, ResumeRequest, type PauseRequestInput } from '../protocol/requests';
+import { Scope, type Resource } from '../protocol/resource';
+import { VERSION } from '../protocol/version';
+import { findAgent } from '../client/discovery';
+import { createLogger, silentLogger } from '../agent/core/logger';
+import { startAgent } from '../agent/main';
+import { DirectApi } from './directApi';
+import { formatBulk, formatList, formatPaused, formatStatus, formatWorkers } from './format';
+
+interface GlobalOptions {
+  home?: string;
+  connections?: string;
+  agent: boolean;
+}
+
+/** Exit 2 for input the user can fix, 1 for everything else. */
+const USAGE_CODES = new Set(['BadRequest', 'NotFound']);
+
+export async function run(argv: string[], out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<number> {
+  const program = new Command('pipeline-pause')
+    .description('Pause and resume the stages of your data pipelines.')
+    .version(VERSION)
+    .option('--home <dir>', 'where the agent keeps its token, journal and connections (default ~/.pipeline-pause or $PIPELINE_PAUSE_HOME)')
+    .option('--connections <file>', 'connections file (default <home>/connections.json or $PIPELINE_PAUSE_CONNECTIONS)')
+    .option('--no-agent', 'work in this process even if an agent is running')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => out(text.trimEnd()), writeErr: (text) => process.stderr.write(text) });
+
+  const paths = (): AgentPaths => {
+    const options = program.opts<GlobalOptions>();
+    return agentPaths({ home: options.home, connections: options.connections });
+  };
+  const withApi = async <T>(work: (api: PauseApi) => Promise<T>): Promise<T> => {
+    const api = await openApi(paths(), program.opts<GlobalOptions>().agent);
+    try {
+      return await work(api);
+    } finally {
+      await api.close();
+    }
+  };
+
+  program
+    .command('list')
+    .description('every resource of every connection')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const snapshot = await withApi((api) => api.snapshot());
+      out(options.json ? JSON.stringify(snapshot, null, 2) : formatList(snapshot));
+    });
+
+  program
+    .command('status')
+    .description('pause state, workers and pending work of one queue')
+    .argument('[resource]', '<connection>/<name>; may be left out when only one resource is configured')
+    .option('--json', 'print JSON')
+    .action(async (target: string | undefined, options: { json?: boolean }) => {
+      const resource = await withApi(async (api) => api.resource(await resolveTarget(api, target)));
+      out(options.json ? JSON.stringify(resource, null, 2) : formatStatus(resource));
+    });
+
+  program
+    .command('workers')
+    .description('workers of one queue, with the queue status')
+    .argument('[resource]', '<connection>/<name>')
+    .option('--json', 'print JSON')
+    .action(async (target: string | undefined, options: { json?: boolean }) => {
+      const resource = await withApi(async (api) => api.resource(await resolveTarget(api, target)));
+      out(options.json ? JSON.stringify({ workers: resource.workers ?? [], resource }, null, 2) : formatWorkers(resource));
+    });
+
+  program
+    .command('pause')
+    .description('pause a resource (or one task type or shard of a queue)')
+    .argument('[resource]', '<connection>/<name>')
+    .option('--reason <text>', 'why, shown to everyone who looks')
+    .option('--paused-by <who>', 'who is pausing (default user:<login>)')
+    .addOption(new Option('--resume-after <duration>', 'auto-resume after this long, e.g. 30m, 2h').conflicts('resumeAt'))
+    .option('--resume-at <time>', 'auto-resume at this RFC 3339 time, e.g. 2026-01-29T06:00:00Z')
+    .option('--force', 'overwrite an existing pause')
+    .addOption(new Option('--type <task-type>', 'pause only this task type').conflicts('shard'))
+    .option('--shard <n>', 'pause only this shard (hex, as buquet names shards)')
+    .option('--json', 'print JSON')
+    .action(async (target: string | undefined, options: PauseFlags) => {
+      const request = pauseInput(options);
+      parseOrBadRequest(PauseRequest, request);
+      await withApi(async (api) => {
+        const id = await resolveTarget(api, target);
+        const result = await api.pause(id, request);
+        out(options.json ? JSON.stringify(result, null, 2) : formatPaused(result.resource, result.pause, scopeLabel(request.scope)));
+      });
+    });
+
+  program
+    .command('resume')
+    .description('resume a resource (or one task type or shard of a queue)')
+    .argument('[resource]', '<connection>/<name>')
+    .option('--force', 'resume now even if an auto-resume is set')
+    .addOption(new Option('--type <task-type>', 'resume only this task type').conflicts('shard'))
+    .option('--shard <n>', 'resume only this shard')
+    .option('--json', 'print JSON')
+    .action(async (target: string | undefined, options: { force?: boolean; type?: string; shard?: string; json?: boolean }) => {
+      const request = { force: options.force ?? false, scope: scopeFrom(options) };
+      parseOrBadRequest(ResumeRequest, request);
+      await withApi(async (api) => {
+        const id = await resolveTarget(api, target);
+        const result = await api.resume(id, request);
+        out(options.json ? JSON.stringify(result, null, 2) : `Resumed ${id}${request.scope ? ` (${scopeLabel(request.scope)})` : ''}; now ${result.resource.state}`);
+      });
+    });
+
+  program
+    .command('pause-all')
+    .description('pause every resource of a connection')
+    .argument('<connection>')
+    .option('--reason <text>')
+    .option('--paused-by <who>')
+    .option('--resume-after <duration>')
+    .option('--resume-at <time>')
+    .option('--json', 'print JSON')
+    .action(async (connection: string, options: PauseFlags) => {
+      const request = pauseInput(options);
+      parseOrBadRequest(PauseRequest, request);
+      const results = await withApi((api) => api.pauseAll(connection, request));
+      out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('Paused', results));
+      if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be paused`);
+    });
+
+  program
+    .command('resume-all')
+    .description('resume everything paused in a connection, or in every connection')
+    .argument('[connection]')
+    .option('--force', 'resume now even where an auto-resume is set')
+    .option('--json', 'print JSON')
+    .action(async (connection: string | undefined, options: { force?: boolean; json?: boolean }) => {
+      const results = await withApi((api) => api.resumeAll(connection ?? null, { force: options.force ?? false }));
+      out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('Resumed', results));
+      if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be resumed`);
+    });
+
+  program
+    .command('agent')
+    .description('run the agent in the foreground (HTTP and websocket on 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (default: a free one, recorded in <home>/agent.json)')
+    .option('--log-file <file>', 'write the log here instead of stdout')
+    .action(async (options: { port?: string; logFile?: string }) => {
+      await runAgent(paths(), options);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2; // commander already printed the usage problem
+    }
+    const failure = error instanceof PauseError ? error : new PauseError('Internal', (error as Error).message);
+    process.stderr.write(`error: ${failure.message}\n`);
+    return USAGE_CODES.has(failure.code) ? 2 : 1;
+  }
+}
+
+interface PauseFlags {
+  reason?: string;
+  pausedBy?: string;
+  resumeAfter?: string;
+  resumeAt?: string;
+  force?: boolean;
+  type?: string;
+  shard?: string;
+  json?: boolean;
+}
+
+function pauseInput(options: PauseFlags): PauseRequestInput {
+  return {
+    reason: options.reason,
+    pausedBy: options.pausedBy,
+    resumeAfter: options.resumeAfter,
+    resumeAt: options.resumeAt,
+    force: options.force ?? false,
+    scope: scopeFrom(options),
+  };
+}
+
+function scopeFrom(options: { type?: string; shard?: string }): Scope | undefined {
+  if (options.type !== undefined) return parseOrBadRequest(Scope, { type: 'task-type', value: options.type });
+  if (options.shard !== undefined) return parseOrBadRequest(Scope, { type: 'shard', value: options.shard.toLowerCase() });
+  return undefined;
+}
+
+function scopeLabel(scope: Scope | undefined): string | null {
+  if (!scope) return null;
+  return scope.type === 'shard' ? `shard ${scope.value}` : `task type ${scope.value}`;
+}
+
+async function openApi(paths: AgentPaths, useAgent: boolean): Promise<PauseApi> {
+  if (useAgent) {
+    const found = await findAgent(paths);
+    if (found) return found.client;
+  }
+  return DirectApi.open(paths, silentLogger());
+}
+
+/** `<connection>/<name>`, or the only resource there is when none is given. */
+async function resolveTarget(api: PauseApi, target: string | undefined): Promise<string> {
+  if (target) return target;
+  const { resources } = await api.snapshot();
+  if (resources.length === 1) return resources[0].id;
+  const known = resources.map((r: Resource) => r.id).join(', ');
+  throw new PauseError('BadRequest', `name a resource as <connection>/<name>${known ? ` (one of: ${known})` : ''}`);
+}
+
+async function runAgent(paths: AgentPaths, options: { port?: string; logFile?: string }): Promise<void> {
+  const existing = await findAgent(paths);
+  if (existing) {
+    throw new PauseError('Conflict', `an agent is already running on 127.0.0.1:${existing.info.port} (pid ${existing.info.pid}); stop it first`);
+  }
+  const port = options.port === undefined ? undefined : Number(options.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new PauseError('BadRequest', `--port must be a port number, not "${options.port}"`);
+  const log = createLogger({ file: options.logFile });
+  const agent = await startAgent({ paths, port, log });
+  await new Promise<void>((resolve) => {
+    const stop = () => void agent.close().then(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    agent.onClosed(resolve);
+  });
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { Snapshot } from './messages';
+import type { PauseRequestInput, ResumeRequestInput } from './requests';
+import { PauseDetails, Resource } from './resource';
+
+export const ResourceResponse = z.object({ resource: Resource });
+export const PauseResponse = z.object({ pause: PauseDetails, resource: Resource });
+export type PauseResponse = z.infer<typeof PauseResponse>;
+export const ResumeResponse = z.object({ previous: PauseDetails.nullable(), resource: Resource });
+export type ResumeResponse = z.infer<typeof ResumeResponse>;
+export const BulkResult = z.object({ id: z.string(), ok: z.boolean(), error: z.string().nullable() });
+export type BulkResult = z.infer<typeof BulkResult>;
+export const BulkResponse = z.object({ results: z.array(BulkResult) });
+
+/** What a client can ask, whether it talks to a running agent or works in-process. */
+export interface PauseApi {
+  snapshot(): Promise<Snapshot>;
+  resource(id: string): Promise<z.infer<typeof Resource>>;
+  pause(id: string, request: PauseRequestInput): Promise<PauseResponse>;
+  resume(id: string, request: ResumeRequestInput): Promise<ResumeResponse>;
+  pauseAll(connection: string, request: PauseRequestInput): Promise<BulkResult[]>;
+  /** null resumes across every connection. */
+  resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,41 @@
+import ms from 'ms';
+
+/** Accepts the seed's forms ("30m", "2h", "90s", "1d"); anything else is refused, never guessed. */
+export function parseDuration(text: string): number {
+  const trimmed = text.trim();
+  if (!/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/i.test(trimmed)) {
+    throw new Error(`cannot read duration "${text}": use a number with a unit, e.g. 30m, 2h, 90s or 1d`);
+  }
+  const value = ms(trimmed as ms.StringValue);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`duration "${text}" must be longer than zero`);
+  }
+  return value;
+}
+
+/** "in 25 minutes", "in 2 hours" for auto-resume lines; rounds to whole minutes like the seed. */
+export function describeFromNow(target: Date, now: Date): string {
+  const deltaMs = target.getTime() - now.getTime();
+  if (deltaMs <= 0) return 'due now';
+  return `in ${humanDuration(deltaMs)}`;
+}
+
+export function humanDuration(deltaMs: number): string {
+  const minutes = Math.round(deltaMs / 60_000);
+  if (minutes < 1) return `${Math.max(1, Math.round(deltaMs / 1000))} seconds`;
+  if (minutes < 120) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} hours` : `${hours}h ${rest}m`;
+}
+
+/** Compact form for tree descriptions: "25m", "2h 5m", "40s". */
+export function shortDuration(deltaMs: number): string {
+  const seconds = Math.max(0, Math.round(deltaMs / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours}h` : `${hours}h ${rest}m`;
+}

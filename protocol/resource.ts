@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** Every backend's objects map onto this one shape; agent, CLI and extension share it. */
+export const ResourceState = z.enum([
+  'running',
+  'pausing',
+  'paused',
+  'resuming',
+  'partially-paused',
+  'stopped',
+  'failed',
+  'unknown',
+]);
+export type ResourceState = z.infer<typeof ResourceState>;
+
+const isoTime = z.iso.datetime({ offset: true });
+
+export const PauseDetails = z.object({
+  pausedAt: isoTime,
+  pausedBy: z.string(),
+  reason: z.string().nullable(),
+  resumeAt: isoTime.nullable(),
+  /** Opaque version of the pause as the backend stores it (an S3 ETag): lets a scheduled
+   * resume remove exactly the pause it was scheduled for and never a newer one. */
+  version: z.string().nullable(),
+});
+export type PauseDetails = z.infer<typeof PauseDetails>;
+
+export const Scope = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('task-type'), value: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a task type is 1-128 letters, digits, "_", "." or "-"') }),
+  z.object({ type: z.literal('shard'), value: z.string().regex(/^[0-9a-f]{1,4}$/, 'a shard is 1-4 lowercase hex digits, as buquet names shards') }),
+]);
+export type Scope = z.infer<typeof Scope>;
+
+export const ScopedPause = z.object({ scope: Scope, pause: PauseDetails });
+export type ScopedPause = z.infer<typeof ScopedPause>;
+
+export const Backlog = z.object({
+  /** Work waiting to be picked up (tasks, records, items); null when unknown. */
+  pending: z.number().int().nonnegative().nullable(),
+  /** Work picked up and not yet finished. */
+  inFlight: z.number().int().nonnegative().nullable(),
+  oldestPendingAt: isoTime.nullable(),
+  /** After this moment paused data is lost (retention); null when the backend cannot know. */
+  dataLossAt: isoTime.nullable(),
+});
+export type Backlog = z.infer<typeof Backlog>;
+
+export const WorkerInfo = z.object({
+  id: z.string(),
+  status: z.enum(['idle', 'busy', 'paused', 'unknown']),
+  healthy: z.boolean(),
+  currentTask: z.string().nullable(),
+  startedAt: isoTime.nullable(),
+  lastHeartbeatAt: isoTime.nullable(),
+});
+export type WorkerInfo = z.infer<typeof WorkerInfo>;
+
+export const Capabilities = z.object({
+  pause: z.boolean(),
+  resume: z.boolean(),
+  pauseAll: z.boolean(),
+  scheduledResume: z.boolean(),
+  scopedPause: z.boolean(),
+  stop: z.boolean(),
+});
+export type Capabilities = z.infer<typeof Capabilities>;
+
+export const Resource = z.object({
+  /** `<connection>/<name>`: how users address it in the CLI and the API. */
+  id: z.string(),
+  kind: z.string(),
+  connection: z.string(),
+  name: z.string(),
+  state: ResourceState,
+  /** One line that qualifies the state, e.g. "task type send_email paused". */
+  stateDetail: z.string().nullable(),
+  pause: PauseDetails.nullable(),
+  scopedPauses: z.array(ScopedPause),
+  backlog: Backlog,
+  workers: z.array(WorkerInfo).nullable(),
+  lineage: z.object({ upstream: z.array(z.string()), downstream: z.array(z.string()) }),
+  capabilities: Capabilities,
+  lastError: z.string().nullable(),
+  observedAt: isoTime,
+});
+export type Resource = z.infer<typeof Resource>;
+
+export const ConnectionStatus = z.object({
+  name: z.string(),
+  kind: z.string(),
+  status: z.enum(['connecting', 'ok', 'unreachable']),
+  error: z.string().nullable(),
+  checkedAt: isoTime.nullable(),
+});
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+
+export function resourceId(connection: string, name: string): string {
+  return `${connection}/${name}`;
+}
