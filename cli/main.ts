@@ -20,7 +20,15 @@ interface GlobalOptions {
 /** Exit 2 for input the user can fix, 1 for everything else. */
 const USAGE_CODES = new Set(['BadRequest', 'NotFound']);
 
-export async function run(argv: string[], out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<number> {
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const PROCESS_IO: CliIo = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
+
+export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
+  const out = io.out;
   const program = new Command('pipeline-pause')
     .description('Pause and resume the stages of your data pipelines.')
     .version(VERSION)
@@ -28,7 +36,7 @@ export async function run(argv: string[], out: (text: string) => void = (t) => p
     .option('--connections <file>', 'connections file (default <home>/connections.json or $PIPELINE_PAUSE_CONNECTIONS)')
     .option('--no-agent', 'work in this process even if an agent is running')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => out(text.trimEnd()), writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeOut: (text) => out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
 
   const paths = (): AgentPaths => {
     const options = program.opts<GlobalOptions>();
@@ -158,7 +166,7 @@ export async function run(argv: string[], out: (text: string) => void = (t) => p
       return error.exitCode === 0 ? 0 : 2; // commander already printed the usage problem
     }
     const failure = error instanceof PauseError ? error : new PauseError('Internal', (error as Error).message);
-    process.stderr.write(`error: ${failure.message}\n`);
+    io.err(`error: ${failure.message}`);
     return USAGE_CODES.has(failure.code) ? 2 : 1;
   }
 }
