@@ -1,8 +1,11 @@
-import { sandboxDir } from './paths';
-import { sandboxDown, sandboxUp } from './sandbox';
-import { awsEnvironment, readServices } from './services';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT, sandboxDir } from './paths';
+import { DEMO_BUCKET, sandboxDown, sandboxUp } from './sandbox';
+import { awsEnvironment, buquetEnvironment, readServices } from './services';
 
-/** `tsx sandbox/cli.ts up|down|env`: start or stop the local services, or print their environment. */
+/** `tsx sandbox/cli.ts up|down|env|demo-tasks`: start or stop the local services, print their environment, or queue demo work. */
 async function main(command: string | undefined): Promise<void> {
   switch (command) {
     case 'up':
@@ -11,6 +14,15 @@ async function main(command: string | undefined): Promise<void> {
     case 'down':
       await sandboxDown();
       return;
+    case 'demo-tasks': {
+      const services = readServices();
+      if (!services) throw new Error('the sandbox is not running; start it with `npm run sandbox:up`');
+      const { stdout } = await promisify(execFile)(services.python.python, [join(PROJECT_ROOT, 'sandbox', 'buquet_driver.py'), 'submit', '--count', '25'], {
+        env: { ...process.env, ...buquetEnvironment(services.s3, DEMO_BUCKET) },
+      });
+      console.error(`sandbox: buquet submitted ${(JSON.parse(stdout) as { ids: string[] }).ids.length} demo tasks to ${DEMO_BUCKET}`);
+      return;
+    }
     case 'env': {
       const services = readServices();
       if (!services) throw new Error('the sandbox is not running; start it with `npm run sandbox:up`');
@@ -19,7 +31,7 @@ async function main(command: string | undefined): Promise<void> {
       return;
     }
     default:
-      throw new Error('usage: sandbox/cli.ts up | down | env');
+      throw new Error('usage: sandbox/cli.ts up | down | env | demo-tasks');
   }
 }
 

@@ -54,7 +54,7 @@ export function parseConnections(text: string, path: string): ConnectionsFile {
 
 export function connectionsJsonSchema(): object {
   return {
-    ...z.toJSONSchema(ConnectionsFile, { io: 'input', unrepresentable: 'any' }),
+    ...z.toJSONSchema(ConnectionsFile, { io: 'input', unrepresentable: 'any', target: 'draft-7' }),
     title: 'Pipeline Pause connections',
     description: 'Backends the Pipeline Pause agent connects to. Credentials never go here: they come from each ecosystem\'s usual places (AWS profiles and the default credential chain).',
   };

@@ -32,7 +32,9 @@ export class AgentCore {
     await this.reload();
     // Polling the file's stat survives editors that save by rename; fs.watch does not.
     watchFile(this.options.connectionsPath, { interval: 1000 }, () => {
-      this.reloading = this.reloading.then(() => this.reload());
+      this.reloading = this.reloading
+        .then(() => this.reload())
+        .catch((error: Error) => this.options.log.error({ err: error.message }, 'could not apply the connections file'));
     });
   }
 

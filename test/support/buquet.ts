@@ -5,13 +5,15 @@ import { PROJECT_ROOT } from '../../sandbox/paths';
 import { buquetEnvironment } from '../../sandbox/services';
 import { services } from './sandboxFixture';
 
-const DRIVER = join(PROJECT_ROOT, 'test', 'support', 'buquet_driver.py');
+const DRIVER = join(PROJECT_ROOT, 'sandbox', 'buquet_driver.py');
 
 /** Submits tasks with real buquet (Python) and returns their ids. */
 export async function buquetSubmit(bucket: string, count: number, taskType = 'echo'): Promise<string[]> {
   const sandbox = services();
   const { stdout } = await promisify(execFile)(sandbox.python.python, [DRIVER, 'submit', '--count', String(count), '--task-type', taskType], {
     env: { ...process.env, ...buquetEnvironment(sandbox.s3, bucket) },
+  }).catch((error: Error & { stderr?: string }) => {
+    throw new Error(`buquet submit failed: ${error.stderr?.trim().split('\n').slice(-3).join(' | ') ?? error.message}`);
   });
   return (JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ids: string[] }).ids;
 }

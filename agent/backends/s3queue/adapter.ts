@@ -7,7 +7,7 @@ import type { S3QueueConfig } from './config';
 import { PauseControl } from './control';
 import { decodePauseState } from './controlObject';
 import { describeScope, LEASES_PREFIX, READY_PREFIX, SCOPED_PAUSE_PREFIX, scopeFromKey, WORKERS_PREFIX } from './layout';
-import { PauseMetrics } from './metrics';
+import { pauseMetrics } from './metrics';
 import { listObjects, ObjectCache } from './objects';
 import { decodeHeartbeat, toWorkerInfo, type DecodedHeartbeat } from './workers';
 
@@ -17,7 +17,7 @@ const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResum
 export class S3QueueAdapter implements BackendAdapter {
   private readonly store: QueueStore;
   private readonly control: PauseControl;
-  private readonly metrics: PauseMetrics;
+  private readonly metrics: ReturnType<typeof pauseMetrics>;
   private readonly heartbeats = new ObjectCache<DecodedHeartbeat | null>(decodeHeartbeat);
   private readonly scopedPauses = new ObjectCache<PauseDetails | Error>((object) => {
     try {
@@ -33,7 +33,7 @@ export class S3QueueAdapter implements BackendAdapter {
   ) {
     this.store = createStore(config);
     this.control = new PauseControl(this.store);
-    this.metrics = new PauseMetrics(context.metrics);
+    this.metrics = pauseMetrics(context.metrics);
   }
 
   async list(): Promise<Resource[]> {
@@ -50,7 +50,7 @@ export class S3QueueAdapter implements BackendAdapter {
     const bucket = this.requireBucket(name);
     try {
       const details = await this.control.pause(bucket, command);
-      if (!command.scope) this.metrics.observe(bucket, details);
+      if (!command.scope) this.metrics.observe(this.labels(bucket), details);
       return details;
     } catch (error) {
       throw toPauseError(error, this.store, bucket);
@@ -61,7 +61,7 @@ export class S3QueueAdapter implements BackendAdapter {
     const bucket = this.requireBucket(name);
     try {
       const outcome = await this.control.resume(bucket, command);
-      if (outcome.resumed && !command.scope) this.metrics.observe(bucket, null);
+      if (outcome.resumed && !command.scope) this.metrics.observe(this.labels(bucket), null);
       return outcome;
     } catch (error) {
       throw toPauseError(error, this.store, bucket);
@@ -70,6 +70,10 @@ export class S3QueueAdapter implements BackendAdapter {
 
   async close(): Promise<void> {
     this.store.s3.destroy();
+  }
+
+  private labels(bucket: string): { connection: string; bucket: string } {
+    return { connection: this.config.name, bucket };
   }
 
   private requireBucket(name: string): string {
@@ -99,7 +103,7 @@ export class S3QueueAdapter implements BackendAdapter {
         listObjects(this.store, bucket, READY_PREFIX).then((listed) => listed.length),
         listObjects(this.store, bucket, LEASES_PREFIX).then((listed) => listed.length),
       ]);
-      this.metrics.observe(bucket, global.pause);
+      this.metrics.observe(this.labels(bucket), global.pause);
       const now = this.store.serverNow() ?? new Date();
       const errors = [global.error, ...scoped.errors].filter((e): e is string => e !== null);
       const resource = this.emptyResource(bucket);

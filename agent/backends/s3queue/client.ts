@@ -26,7 +26,8 @@ export function createStore(config: S3QueueConfig): QueueStore {
       const result = await next(args);
       const date = (result.response as { headers?: Record<string, string> }).headers?.date;
       const parsed = date ? Date.parse(date) : NaN;
-      if (!Number.isNaN(parsed)) clockOffsetMs = parsed - Date.now();
+      // The header is truncated to the second: the middle of that second is the best estimate.
+      if (!Number.isNaN(parsed)) clockOffsetMs = parsed + 500 - Date.now();
       return result;
     },
     // Innermost in the deserialize step: sees the raw response, even for 404 and 412 replies.

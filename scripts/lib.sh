@@ -1,0 +1,33 @@
+# Shared set-up for scripts/start and scripts/test: everything a fresh machine needs.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PIPELINE_PAUSE_CACHE="${PIPELINE_PAUSE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pipeline-pause}"
+export NODE_NO_WARNINGS=1  # the AWS SDK warns on every start that it will need Node 22 from 2027
+
+step() { printf '\n==> %s\n' "$*"; }
+
+install_node_modules() {
+  # Reinstall only when the lockfile changed since the last install.
+  local stamp="node_modules/.package-lock.sha"
+  local want
+  want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+    step "npm ci"
+    npm ci --no-audit --no-fund
+    echo "$want" > "$stamp"
+  fi
+}
+
+require_tools() {
+  local missing=()
+  for tool in node npm python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  if ((${#missing[@]})); then
+    echo "missing tools: ${missing[*]} (install Node.js >= 20.19 and Python >= 3.11)" >&2
+    exit 1
+  fi
+  python3 -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
+    echo "Python >= 3.11 with the venv module is needed (buquet 0.1.0 has wheels for 3.11+)" >&2
+    exit 1
+  }
+}

@@ -1,0 +1,62 @@
+import { strict as assert } from 'node:assert';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Resource } from '../../protocol/resource';
+import { eventually } from '../support/bucket';
+import { buquetSubmit, buquetWorker } from '../support/buquet';
+import { cli, testHome, uniqueBucket, useAwsProfiles, type TestHome } from '../support/testEnv';
+
+describe('status and workers against real buquet (PyPI)', function () {
+  this.timeout(90_000);
+  let bucket: string;
+  let home: TestHome;
+  const workers: ChildProcess[] = [];
+
+  before(() => useAwsProfiles());
+  beforeEach(async () => {
+    bucket = uniqueBucket('buquet');
+    home = await testHome([bucket]);
+  });
+  afterEach(() => {
+    for (const worker of workers.splice(0)) worker.kill('SIGKILL');
+  });
+
+  const status = async (): Promise<Resource> => JSON.parse((await cli(home, ['status', `local/${bucket}`, '--json'])).stdout) as Resource;
+
+  it('counts the tasks buquet submitted and the workers buquet registered', async () => {
+    const ids = await buquetSubmit(bucket, 7);
+    assert.equal(ids.length, 7);
+    const before = await status();
+    assert.equal(before.backlog.pending, 7);
+    assert.equal(before.backlog.inFlight, 0);
+    assert.deepEqual(before.workers, []);
+    assert.match((await cli(home, ['status', `local/${bucket}`])).stdout, /^Pending tasks: 7$/m);
+
+    workers.push(buquetWorker(bucket, 'peer-1', 30), buquetWorker(bucket, 'peer-2', 30));
+    const busy = await eventually(status, (r) => (r.workers ?? []).length === 2 && r.backlog.pending === 0 && r.backlog.inFlight === 0, 40_000, 'two workers that drained the queue');
+    assert.deepEqual(busy.workers?.map((w) => [w.id, w.healthy]), [['peer-1', true], ['peer-2', true]]);
+    const text = (await cli(home, ['status', `local/${bucket}`])).stdout;
+    assert.match(text, /^Workers: 2 connected \(all idle\)$/m);
+    assert.match(text, /^Pending tasks: 0$/m);
+    const table = (await cli(home, ['workers', `local/${bucket}`])).stdout.split('\n');
+    assert.match(table[0], /^WORKER\s+STATUS\s+CURRENT TASK\s+UPTIME$/);
+    assert.match(table[1], /^peer-1\s+idle\s+-\s+0m$/);
+    assert.match(table[2], /^peer-2\s+idle\s+-\s+0m$/);
+  });
+
+  it('shows a worker whose heartbeat stopped as stale', async () => {
+    // buquet heartbeats every 10 s; 12 s without one means the worker is gone.
+    const config = JSON.parse(readFileSync(home.paths.connections, 'utf8')) as { connections: object[] };
+    home.writeConnections([{ ...config.connections[0], workerStaleSeconds: 12 }]);
+    const worker = buquetWorker(bucket, 'gone-1', 60);
+    workers.push(worker);
+    const seen = await eventually(status, (r) => (r.workers ?? []).length === 1, 20_000, 'worker registered');
+    assert.equal(seen.workers?.[0].healthy, true);
+    worker.kill('SIGKILL'); // no clean exit, so its heartbeat object stays behind
+    await eventually(status, (r) => r.workers?.[0]?.healthy === false, 30_000, 'worker shown stale');
+    // S3 dates have 1 s resolution, so right at the threshold a reading may still say healthy.
+    const text = await eventually(async () => (await cli(home, ['status', `local/${bucket}`])).stdout, (t) => /^Workers: 0 connected, 1 stale$/m.test(t), 3000, 'stale in status text');
+    assert.match(text, /^Workers: 0 connected, 1 stale$/m);
+    assert.match((await cli(home, ['workers', `local/${bucket}`])).stdout, /^gone-1\s+stale\s+/m);
+  });
+});
