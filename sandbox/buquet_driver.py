@@ -7,6 +7,8 @@ Reads S3_ENDPOINT / S3_BUCKET / S3_REGION / AWS_* from the environment, as buque
 import argparse
 import asyncio
 import json
+import os
+import sys
 
 import buquet
 
@@ -54,6 +56,10 @@ def main() -> None:
         asyncio.run(submit(args.count, args.task_type))
     else:
         asyncio.run(work(args.worker_id, args.seconds, args.task_type, args.task_seconds))
+    # buquet 0.1.0's tokio threads can abort the process (SIGABRT, a pyo3 panic) while the
+    # interpreter shuts down, after all work is done; leave without running that shutdown.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
