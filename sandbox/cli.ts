@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT, sandboxDir } from './paths';
-import { DEMO_BUCKET, sandboxDown, sandboxUp } from './sandbox';
+import { DEMO_BUCKET, sandboxConnectionsFile, sandboxDown, sandboxUp } from './sandbox';
 import { awsEnvironment, buquetEnvironment, readServices } from './services';
 
 /** `tsx sandbox/cli.ts up|down|env|demo-tasks`: start or stop the local services, print their environment, or queue demo work. */
@@ -26,8 +26,13 @@ async function main(command: string | undefined): Promise<void> {
     case 'env': {
       const services = readServices();
       if (!services) throw new Error('the sandbox is not running; start it with `npm run sandbox:up`');
-      for (const [key, value] of Object.entries(awsEnvironment(services.s3))) console.log(`export ${key}=${value}`);
-      console.log(`export PIPELINE_PAUSE_SANDBOX=${sandboxDir()}`);
+      const environment = {
+        ...awsEnvironment(services.s3),
+        PIPELINE_PAUSE_SANDBOX: sandboxDir(),
+        PIPELINE_PAUSE_HOME: join(sandboxDir(), 'home'),
+        PIPELINE_PAUSE_CONNECTIONS: sandboxConnectionsFile(),
+      };
+      for (const [key, value] of Object.entries(environment)) console.log(`export ${key}=${value}`);
       return;
     }
     default:
