@@ -3,7 +3,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PIPELINE_PAUSE_CACHE="${PIPELINE_PAUSE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pipeline-pause}"
-export NODE_NO_WARNINGS=1  # the AWS SDK warns on every start that it will need Node 22 from 2027
+# The AWS SDK warns at every start that its 2027 releases will need Node 22; that is known here.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 
 step() { printf '\n==> %s\n' "$*"; }
 
