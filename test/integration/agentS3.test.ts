@@ -50,6 +50,20 @@ describe('agent with S3 queues (real S3 server)', function () {
     }
   });
 
+  it('the CLI goes through a running agent, with the same output and errors', async () => {
+    const paused = await cli(home, ['pause', id(), '--reason', 'via agent', '--paused-by', 'carol'], { useAgent: true });
+    assert.equal(paused.code, 0, paused.stderr);
+    assert.match(paused.stdout, /^Paused local\/agent-\w+\nPaused at: .*\nPaused by: carol\nReason: via agent\nAuto-resume: none \(manual resume\)$/);
+    const again = await cli(home, ['pause', id()], { useAgent: true });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /^error: queue "[^"]+" is already paused by carol since .* \(reason: via agent\); use --force to overwrite$/);
+    const bad = await cli(home, ['pause', id(), '--resume-after', '3x'], { useAgent: true });
+    assert.equal(bad.code, 2);
+    assert.equal((await cli(home, ['resume', id()], { useAgent: true })).code, 0);
+    const entries = await new Journal(home.paths.journal).read();
+    assert.deepEqual(entries.map((e) => [e.action, e.via]), [['pause', 'agent'], ['resume', 'agent']], 'the agent, not the CLI, made the changes');
+  });
+
   it('pauses and resumes through the API, and answers AlreadyPaused as a 409 naming the pause', async () => {
     const paused = await client.pause(id(), { reason: 'api', pausedBy: 'bob' });
     assert.equal(paused.resource.state, 'paused');
