@@ -1,0 +1,48 @@
+import type { PauseApi } from '../../protocol/api';
+import type { ResourceStore } from '../state/resourceStore';
+
+export interface PickItem<T> {
+  label: string;
+  description?: string;
+  detail?: string;
+  value: T;
+}
+
+export interface InputOptions {
+  title: string;
+  prompt: string;
+  placeHolder?: string;
+  /** An error message for the text, or undefined when it is acceptable. */
+  validate?: (text: string) => string | undefined;
+}
+
+/**
+ * The editor as commands see it: quick picks, input boxes, modal confirmations, progress and
+ * messages. vscodeUi.ts implements it; tests script it. Undefined means the user cancelled.
+ */
+export interface CommandUi {
+  pickOne<T>(items: PickItem<T>[], title: string): Promise<T | undefined>;
+  pickMany<T>(items: PickItem<T>[], title: string): Promise<T[] | undefined>;
+  input(options: InputOptions): Promise<string | undefined>;
+  /** A modal question; true only when the user chose `action`. */
+  confirm(message: string, detail: string, action: string): Promise<boolean>;
+  withProgress<T>(title: string, work: () => Promise<T>): Promise<T>;
+  /** An error with buttons; resolves to the chosen button. */
+  showError(message: string, ...actions: string[]): Promise<string | undefined>;
+  showInfo(message: string): Promise<void>;
+  showDocument(content: string): Promise<void>;
+}
+
+/** The part of the agent's API that commands use. */
+export type CommandApi = Pick<PauseApi, 'resource' | 'pause' | 'resume' | 'pauseAll' | 'resumeAll'>;
+
+export interface CommandContext {
+  ui: CommandUi;
+  /** The current agent; throws a PauseError while it is not connected. */
+  api: () => CommandApi;
+  store: ResourceStore;
+  now: () => Date;
+  /** How close a data-loss deadline makes a pause risky. */
+  dataLossWarningMs: () => number;
+  openLog: () => void;
+}

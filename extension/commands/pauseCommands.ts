@@ -1,0 +1,84 @@
+import { describeFromNow } from '../../protocol/duration';
+import type { PauseRequestInput } from '../../protocol/requests';
+import type { Resource } from '../../protocol/resource';
+import { isPausable } from '../state/resourcePredicates';
+import { readableTime } from '../text/markdown';
+import type { TreeNode } from '../tree/treeNodes';
+import type { CommandContext } from './commandUi';
+import { autoResumeMoment, parseUntil, PAUSE_FOR_CHOICES, type AutoResume } from './pauseTime';
+import { requireAllOk, runWithRetry } from './runAction';
+import { targetConnection, targetResource } from './targets';
+
+/** Pause, Pause with Reason... and Pause for... differ only in what they ask first. */
+export type PauseMode = 'plain' | 'reason' | 'duration';
+
+const PICK_PAUSABLE = { title: 'Pause which resource?', none: 'Nothing is running that could be paused.' };
+
+export async function pauseCommand(ctx: CommandContext, node: TreeNode | undefined, mode: PauseMode): Promise<void> {
+  const resource = await targetResource(ctx, node, isPausable, PICK_PAUSABLE);
+  if (!resource) return;
+  const request: PauseRequestInput = {};
+  if (mode === 'reason') {
+    const reason = await ctx.ui.input({
+      title: `Pause ${resource.id}`,
+      prompt: 'Why? Everyone who looks at this resource sees the reason.',
+      validate: (text) => (text.trim() ? undefined : 'give a reason, or use "Pause"'),
+    });
+    if (reason === undefined) return;
+    request.reason = reason.trim();
+  }
+  if (mode === 'duration') {
+    const autoResume = await askAutoResume(ctx, resource.id);
+    if (!autoResume) return;
+    Object.assign(request, autoResume);
+  }
+  const risk = pauseRisk(resource, autoResumeMoment(request, ctx.now()), ctx.now(), ctx.dataLossWarningMs());
+  if (risk && !(await ctx.ui.confirm(`Pause ${resource.id}?`, risk, 'Pause'))) return;
+  await runWithRetry(ctx, { progress: `Pausing ${resource.id}`, failure: `Could not pause ${resource.id}` }, (api) => api.pause(resource.id, request));
+}
+
+export async function pauseAllCommand(ctx: CommandContext, node: TreeNode | undefined): Promise<void> {
+  const connection = await targetConnection(ctx, node, isPausable, { title: 'Pause everything in which connection?', none: 'No connection has anything running that could be paused.' });
+  if (!connection) return;
+  const running = ctx.store.resourcesOf(connection).filter(isPausable);
+  const risks = running.map((r) => pauseRisk(r, null, ctx.now(), ctx.dataLossWarningMs())).filter((risk): risk is string => risk !== null);
+  const detail = [`This pauses: ${running.map((r) => r.name).join(', ') || 'nothing running right now'}.`, ...risks].join('\n\n');
+  if (!(await ctx.ui.confirm(`Pause all resources in ${connection}?`, detail, 'Pause All'))) return;
+  await runWithRetry(ctx, { progress: `Pausing all of ${connection}`, failure: `Could not pause all of ${connection}` }, async (api) => requireAllOk(await api.pauseAll(connection, {}), 'paused'));
+}
+
+/**
+ * Why pausing this could cost data, or null: the backend will drop paused data at
+ * `dataLossAt` (retention), and the pause would not end before then by itself, or that
+ * moment is close enough (`warnWithinMs`) that a manual resume might come too late.
+ */
+export function pauseRisk(resource: Resource, resumesAt: Date | null, now: Date, warnWithinMs: number): string | null {
+  if (!resource.backlog.dataLossAt) return null;
+  const lossAt = new Date(resource.backlog.dataLossAt);
+  if (lossAt <= now) return `${resource.id}: its retention deadline (${readableTime(resource.backlog.dataLossAt)}) has passed; data may already be lost.`;
+  const safeMargin = resumesAt ? resumesAt < lossAt : lossAt.getTime() - now.getTime() > warnWithinMs;
+  if (safeMargin) return null;
+  return `${resource.id}: paused data is lost ${describeFromNow(lossAt, now)} (${readableTime(resource.backlog.dataLossAt)}) unless it is resumed before then.`;
+}
+
+async function askAutoResume(ctx: CommandContext, id: string): Promise<AutoResume | undefined> {
+  const choice = await ctx.ui.pickOne<AutoResume | 'until'>(
+    [...PAUSE_FOR_CHOICES.map((c) => ({ label: c.label, description: `auto-resume after ${c.resumeAfter}`, value: { resumeAfter: c.resumeAfter } })), { label: 'Until a time...', value: 'until' as const }],
+    `Pause ${id} for how long?`,
+  );
+  if (choice !== 'until') return choice;
+  const text = await ctx.ui.input({
+    title: `Pause ${id} until`,
+    prompt: 'HH:MM (today), HH:MM tomorrow, or an RFC 3339 time',
+    placeHolder: '18:30 or 2026-01-29T06:00:00Z',
+    validate: (value) => {
+      try {
+        parseUntil(value, ctx.now());
+        return undefined;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+  });
+  return text === undefined ? undefined : { resumeAt: parseUntil(text, ctx.now()).toISOString() };
+}

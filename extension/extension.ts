@@ -1,0 +1,68 @@
+import './zodConfig';
+import * as vscode from 'vscode';
+import { agentPaths } from '../protocol/paths';
+import { VERSION } from '../protocol/version';
+import { AgentLifecycle } from './agent/agentLifecycle';
+import { AgentLogChannel } from './agent/agentLogChannel';
+import { launchAgent } from './agent/agentProcess';
+import { AgentSession } from './agent/agentSession';
+import { startAgentCommand } from './commands/agentCommands';
+import type { CommandContext } from './commands/commandUi';
+import { registerCommands } from './commands/registerCommands';
+import { vscodeUi } from './commands/vscodeUi';
+import { prepareConnectionsFile } from './config/connectionsFile';
+import { Setting } from './constants';
+import { PauseStatusBar } from './statusBar/pauseStatusBar';
+import { ResourceView } from './tree/resourceView';
+
+/** Countdowns ("auto-resume in 25m") and data-loss colors move with the clock, not with events. */
+const CLOCK_TICK_MS = 30_000;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const settings = () => vscode.workspace.getConfiguration(Setting.section);
+  const paths = agentPaths({ home: settings().get<string>(Setting.home)?.trim() || undefined });
+  const log = new AgentLogChannel(paths.log);
+  const lifecycle = new AgentLifecycle({
+    paths,
+    version: VERSION,
+    launch: () => launchAgent({ command: process.execPath, args: [context.asAbsolutePath('dist/cli.js')], paths }),
+  });
+  const session = new AgentSession(lifecycle, VERSION, { log: (message) => log.warn(message) });
+  const view = new ResourceView(session);
+  const warnWithinMs = () => (settings().get<number>(Setting.dataLossWarningMinutes) ?? 60) * 60_000;
+  const statusBar = new PauseStatusBar(() => ({ agent: session.state.state, resources: session.store.resources(), warnWithinMs: warnWithinMs() }));
+  const render = () => statusBar.render();
+  const stopListening = [session.onDidChangeState(render), session.store.onDidChange(render)];
+  const clock = setInterval(() => {
+    view.provider.refreshCountdowns();
+    render();
+  }, CLOCK_TICK_MS);
+
+  const ctx: CommandContext = { ui: vscodeUi, api: () => session.api(), store: session.store, now: () => new Date(), dataLossWarningMs: warnWithinMs, openLog: () => log.show() };
+  const openConnectionsFile = async () => {
+    await prepareConnectionsFile(paths.connections, context.asAbsolutePath('schemas/connections.schema.json'));
+    await vscode.window.showTextDocument(vscode.Uri.file(paths.connections));
+  };
+
+  context.subscriptions.push(
+    log,
+    view,
+    statusBar,
+    { dispose: () => session.dispose() },
+    { dispose: () => clearInterval(clock) },
+    { dispose: () => stopListening.forEach((stop) => stop()) },
+    ...registerCommands(ctx, { agent: session, showLog: () => log.show(), openConnectionsFile }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`${Setting.section}.${Setting.dataLossWarningMinutes}`)) render();
+      if (event.affectsConfiguration(`${Setting.section}.${Setting.home}`)) void offerReload();
+    }),
+  );
+  render();
+  // Everything above is disposed with the window; the agent is not, on purpose: it runs scheduled resumes.
+  void startAgentCommand(ctx, session);
+}
+
+async function offerReload(): Promise<void> {
+  const choice = await vscode.window.showInformationMessage('Pipeline Pause uses the new agent home after a reload.', 'Reload Window');
+  if (choice) await vscode.commands.executeCommand('workbench.action.reloadWindow');
+}

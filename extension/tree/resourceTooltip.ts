@@ -1,0 +1,58 @@
+import { describeFromNow, humanDuration } from '../../protocol/duration';
+import type { PauseDetails, Resource, WorkerInfo } from '../../protocol/resource';
+import { scopeLabel, stateLabel } from '../state/resourcePredicates';
+import { escapeMarkdown as md, readableTime } from '../text/markdown';
+
+/** The hover of a resource row: everything a developer needs before touching the pause button. */
+export function resourceTooltip(resource: Resource, now: Date): string {
+  const sections: string[][] = [[`**${md(resource.id)}** · ${md(resource.kind)}`, `State: **${stateLabel(resource.state)}**${resource.stateDetail ? ` (${md(resource.stateDetail)})` : ''}`]];
+  if (resource.pause) sections.push(pauseLines(resource.pause, now));
+  if (resource.scopedPauses.length) {
+    sections.push(['Scoped pauses:', ...resource.scopedPauses.map((s) => `- ${md(scopeLabel(s.scope))}: ${md(oneLinePause(s.pause, now))}`)]);
+  }
+  sections.push(workLines(resource, now));
+  if (resource.lastError) sections.push([`Last error: ${md(resource.lastError)}`]);
+  return sections
+    .filter((lines) => lines.length)
+    .map((lines) => lines.join('  \n'))
+    .join('\n\n');
+}
+
+function pauseLines(pause: PauseDetails, now: Date): string[] {
+  return [
+    `Reason: ${pause.reason ? md(pause.reason) : '_none given_'}`,
+    `Paused by: ${md(pause.pausedBy)}`,
+    `Since: ${readableTime(pause.pausedAt)} (${humanDuration(now.getTime() - Date.parse(pause.pausedAt))} ago)`,
+    `Resume at: ${pause.resumeAt ? `${readableTime(pause.resumeAt)} (${describeFromNow(new Date(pause.resumeAt), now)})` : 'not scheduled (manual resume)'}`,
+  ];
+}
+
+function oneLinePause(pause: PauseDetails, now: Date): string {
+  const reason = pause.reason ? ` (${pause.reason})` : '';
+  const auto = pause.resumeAt ? `, auto-resume ${describeFromNow(new Date(pause.resumeAt), now)}` : '';
+  return `paused by ${pause.pausedBy} since ${readableTime(pause.pausedAt)}${reason}${auto}`;
+}
+
+function workLines(resource: Resource, now: Date): string[] {
+  const { backlog } = resource;
+  const lines: string[] = [];
+  if (resource.workers) lines.push(`Workers: ${workersSummary(resource.workers)}`);
+  if (backlog.pending !== null) lines.push(`Pending tasks: ${backlog.pending.toLocaleString('en-US')}`);
+  if (backlog.inFlight !== null) lines.push(`Running tasks: ${backlog.inFlight.toLocaleString('en-US')}`);
+  if (backlog.oldestPendingAt) lines.push(`Oldest pending: ${humanDuration(now.getTime() - Date.parse(backlog.oldestPendingAt))} old`);
+  if (backlog.dataLossAt) {
+    const due = Date.parse(backlog.dataLossAt) <= now.getTime();
+    lines.push(`${due ? '**Data loss: retention passed** at' : 'Data lost if still paused at'} ${readableTime(backlog.dataLossAt)}${due ? '' : ` (${describeFromNow(new Date(backlog.dataLossAt), now)})`}`);
+  }
+  return lines;
+}
+
+/** "3 healthy, 1 stale (2 idle, 1 busy)": statuses are counted over the healthy ones only. */
+function workersSummary(workers: WorkerInfo[]): string {
+  if (!workers.length) return 'none registered';
+  const healthy = workers.filter((w) => w.healthy);
+  const counts = new Map<string, number>();
+  for (const worker of healthy) counts.set(worker.status, (counts.get(worker.status) ?? 0) + 1);
+  const statuses = counts.size ? ` (${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')})` : '';
+  return `${healthy.length} healthy, ${workers.length - healthy.length} stale${statuses}`;
+}

@@ -1,0 +1,102 @@
+import * as vscode from 'vscode';
+import type { ResourceStore, StoreChange } from '../state/resourceStore';
+import { autoResumeAt } from '../state/resourcePredicates';
+import { Command } from '../constants';
+import { agentDownItem, connectionItem, resourceItem, type ItemModel } from './resourceItemModel';
+import type { AgentDownNode, ConnectionNode, ResourceNode, TreeNode } from './treeNodes';
+
+const AGENT_DOWN: AgentDownNode = { kind: 'agent-down' };
+
+/**
+ * Connections, then their resources; or, while the agent is unreachable, one row saying so.
+ * Nodes keep their identity per id so a pushed change can refresh exactly one row
+ * (`onDidChangeTreeData(node)`) instead of the whole tree.
+ */
+export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly connectionNodes = new Map<string, ConnectionNode>();
+  private readonly resourceNodes = new Map<string, ResourceNode>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly store: ResourceStore,
+    /** Why the agent cannot be reached, or null while it can (or is starting). */
+    private readonly agentProblem: () => string | null,
+  ) {
+    this.unsubscribe = store.onDidChange((change) => this.changed(change));
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    if (!node) return this.agentProblem() === null ? this.store.connections().map((c) => this.connectionNode(c.name)) : [AGENT_DOWN];
+    if (node.kind === 'connection') return this.store.resourcesOf(node.name).map((r) => this.resourceNode(r.id));
+    return [];
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const now = new Date();
+    if (node.kind === 'agent-down') {
+      const item = toTreeItem(agentDownItem(this.agentProblem() ?? ''), vscode.TreeItemCollapsibleState.None);
+      item.command = { command: Command.startAgent, title: 'Start Agent' };
+      return item;
+    }
+    if (node.kind === 'connection') {
+      const connection = this.store.connection(node.name);
+      if (!connection) return new vscode.TreeItem(node.name);
+      return toTreeItem(connectionItem(connection, this.store.resourcesOf(node.name)), vscode.TreeItemCollapsibleState.Expanded);
+    }
+    const resource = this.store.resource(node.id);
+    return resource ? toTreeItem(resourceItem(resource, now), vscode.TreeItemCollapsibleState.None) : new vscode.TreeItem(node.id);
+  }
+
+  /** Re-renders only the rows whose text depends on the clock ("auto-resume in 25m"). */
+  refreshCountdowns(): void {
+    for (const resource of this.store.resources()) {
+      if (autoResumeAt(resource)) this.emitter.fire(this.resourceNode(resource.id));
+    }
+  }
+
+  /** After the agent came or went. */
+  refreshAll(): void {
+    this.changed({ type: 'all' });
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.emitter.dispose();
+  }
+
+  private changed(change: StoreChange): void {
+    if (change.type === 'all') {
+      this.connectionNodes.clear();
+      this.resourceNodes.clear();
+      this.emitter.fire(undefined);
+    } else if (change.type === 'connection') {
+      this.emitter.fire(this.connectionNode(change.name));
+    } else {
+      this.emitter.fire(this.resourceNode(change.id));
+    }
+  }
+
+  private connectionNode(name: string): ConnectionNode {
+    let node = this.connectionNodes.get(name);
+    if (!node) this.connectionNodes.set(name, (node = { kind: 'connection', name }));
+    return node;
+  }
+
+  private resourceNode(id: string): ResourceNode {
+    let node = this.resourceNodes.get(id);
+    if (!node) this.resourceNodes.set(id, (node = { kind: 'resource', id }));
+    return node;
+  }
+}
+
+function toTreeItem(model: ItemModel, collapsible: vscode.TreeItemCollapsibleState): vscode.TreeItem {
+  const item = new vscode.TreeItem(model.label, collapsible);
+  item.id = model.id;
+  item.description = model.description;
+  item.iconPath = new vscode.ThemeIcon(model.icon.id, model.icon.color ? new vscode.ThemeColor(model.icon.color) : undefined);
+  item.contextValue = model.contextValue;
+  item.tooltip = new vscode.MarkdownString(model.tooltip);
+  return item;
+}

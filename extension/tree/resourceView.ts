@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import type { AgentSession } from '../agent/agentSession';
+import { ContextKey, VIEW_ID } from '../constants';
+import { hasPauses } from '../state/resourcePredicates';
+import { ResourceTreeProvider } from './resourceTreeProvider';
+import type { TreeNode } from './treeNodes';
+import { viewMessage } from './viewMessage';
+
+/**
+ * The tree view plus what surrounds it: the message line and the context keys that pick the
+ * welcome content (starting / no connections) and the view's title actions.
+ */
+export class ResourceView implements vscode.Disposable {
+  readonly provider: ResourceTreeProvider;
+  private readonly view: vscode.TreeView<TreeNode>;
+  private readonly contextValues = new Map<string, unknown>();
+  private readonly unsubscribe: Array<() => void>;
+
+  constructor(private readonly session: AgentSession) {
+    this.provider = new ResourceTreeProvider(session.store, () => (session.state.state === 'unreachable' ? session.state.error : null));
+    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true });
+    this.unsubscribe = [
+      session.onDidChangeState(() => {
+        this.provider.refreshAll();
+        this.sync();
+      }),
+      session.store.onDidChange(() => this.sync()),
+    ];
+    this.sync();
+  }
+
+  dispose(): void {
+    this.unsubscribe.forEach((stop) => stop());
+    this.view.dispose();
+    this.provider.dispose();
+  }
+
+  private sync(): void {
+    this.view.message = viewMessage(this.session.state, this.session.store.configError);
+    this.setContext(ContextKey.agentState, this.session.state.state);
+    this.setContext(ContextKey.hasConnections, this.session.store.connections().length > 0);
+    this.setContext(ContextKey.hasPaused, this.session.store.resources().some(hasPauses));
+  }
+
+  private setContext(key: string, value: unknown): void {
+    if (this.contextValues.get(key) === value) return;
+    this.contextValues.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  }
+}

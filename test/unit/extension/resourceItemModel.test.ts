@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { ItemToken } from '../../../extension/constants';
+import type { ResourceState } from '../../../protocol/resource';
+import { connectionItem, resourceItem } from '../../../extension/tree/resourceItemModel';
+import { makeConnection, makePause, makeResource, minutesFromNow, NOW, pausedResource } from './fixtures';
+
+const tokens = (contextValue: string) => contextValue.split(' ');
+
+describe('extension/tree/resourceItemModel', () => {
+  it('picks a codicon per state and colors paused and failed', () => {
+    const icon = (state: ResourceState) => resourceItem(makeResource('q/a', { state }), NOW).icon;
+    assert.deepEqual(icon('running'), { id: 'debug-start', color: 'debugIcon.startForeground' });
+    assert.equal(icon('pausing').id, 'loading~spin');
+    assert.equal(icon('resuming').id, 'loading~spin');
+    assert.deepEqual(icon('paused'), { id: 'debug-pause', color: 'debugIcon.pauseForeground' });
+    assert.equal(icon('partially-paused').id, 'circle-slash');
+    assert.deepEqual(icon('failed'), { id: 'error', color: 'errorForeground' });
+    assert.equal(icon('unknown').id, 'question');
+    assert.equal(icon('stopped').id, 'debug-stop');
+  });
+
+  it('describes the state, and the countdown of a scheduled resume', () => {
+    assert.equal(resourceItem(makeResource('q/a'), NOW).description, 'running');
+    assert.equal(resourceItem(pausedResource('q/a'), NOW).description, 'paused');
+    assert.equal(resourceItem(pausedResource('q/a', { resumeAt: minutesFromNow(25) }), NOW).description, 'paused · auto-resume in 25m');
+    assert.equal(resourceItem(pausedResource('q/a', { resumeAt: minutesFromNow(-1) }), NOW).description, 'paused · auto-resume due');
+    assert.equal(resourceItem(makeResource('q/a', { state: 'partially-paused' }), NOW).description, 'partially paused');
+  });
+
+  it('combines contextValue tokens so inline Pause shows on running rows and Resume on paused ones', () => {
+    const running = tokens(resourceItem(makeResource('q/a'), NOW).contextValue);
+    assert.ok(running.includes(ItemToken.pausable));
+    assert.ok(!running.includes(ItemToken.resumable));
+    assert.ok(running.includes('pipelinePause.resource.kind-s3-queue'));
+    assert.ok(running.includes('pipelinePause.resource.state-running'));
+
+    const scheduled = tokens(resourceItem(pausedResource('q/a', { resumeAt: minutesFromNow(25) }), NOW).contextValue);
+    assert.ok(scheduled.includes(ItemToken.resumable));
+    assert.ok(scheduled.includes(ItemToken.autoResume));
+    assert.ok(!scheduled.includes(ItemToken.pausable));
+
+    const scoped = makeResource('q/a', { state: 'partially-paused', scopedPauses: [{ scope: { type: 'task-type', value: 'send_email' }, pause: makePause() }] });
+    const scopedTokens = tokens(resourceItem(scoped, NOW).contextValue);
+    assert.ok(scopedTokens.includes(ItemToken.scoped));
+    assert.ok(scopedTokens.includes(ItemToken.pausable), 'the rest of a partly paused queue can still be paused');
+    assert.ok(!scopedTokens.includes(ItemToken.resumable), 'no whole-resource pause to resume');
+
+    const cannot = makeResource('q/a', { capabilities: { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false, stop: false } });
+    assert.deepEqual(tokens(resourceItem(cannot, NOW).contextValue).filter((t) => t === ItemToken.pausable || t === ItemToken.resumable), []);
+  });
+
+  it('puts who, why, since, until, workers, backlog, scopes and the last error in the tooltip', () => {
+    const resource = pausedResource(
+      'orders/emails',
+      { reason: 'fix *bad* rows', pausedBy: 'user:alice', pausedAt: minutesFromNow(-10), resumeAt: minutesFromNow(25) },
+      {
+        workers: [
+          { id: 'w1', status: 'idle', healthy: true, currentTask: null, startedAt: null, lastHeartbeatAt: null },
+          { id: 'w2', status: 'paused', healthy: true, currentTask: null, startedAt: null, lastHeartbeatAt: null },
+          { id: 'w3', status: 'busy', healthy: false, currentTask: 't1', startedAt: null, lastHeartbeatAt: null },
+        ],
+        backlog: { pending: 1234, inFlight: 3, oldestPendingAt: minutesFromNow(-90), dataLossAt: minutesFromNow(180) },
+        scopedPauses: [{ scope: { type: 'shard', value: 'a' }, pause: makePause({ pausedBy: 'user:bob', reason: null }) }],
+        lastError: 'S3 503 SlowDown',
+      },
+    );
+    const tooltip = resourceItem(resource, NOW).tooltip;
+    for (const expected of [
+      'Reason: fix \\*bad\\* rows',
+      'Paused by: user:alice',
+      'Since: 2026-01-29 11:50:00Z (10 minutes ago)',
+      'Resume at: 2026-01-29 12:25:00Z (in 25 minutes)',
+      'Workers: 2 healthy, 1 stale (1 idle, 1 paused)',
+      'Pending tasks: 1,234',
+      'Running tasks: 3',
+      '- shard a: paused by user:bob',
+      'Data lost if still paused at 2026-01-29 15:00:00Z (in 3 hours)',
+      'Last error: S3 503 SlowDown',
+    ]) {
+      assert.ok(tooltip.includes(expected), `tooltip has "${expected}":\n${tooltip}`);
+    }
+  });
+
+  it('shows connection status with the error, and offers Pause All / Resume All by its tokens', () => {
+    const down = connectionItem(makeConnection('orders', { status: 'unreachable', error: 'connect ECONNREFUSED 127.0.0.1:9000' }), []);
+    assert.equal(down.description, 'unreachable: connect ECONNREFUSED 127.0.0.1:9000');
+    assert.deepEqual(down.icon, { id: 'debug-disconnect', color: 'errorForeground' });
+    assert.ok(tokens(down.contextValue).includes(ItemToken.connectionUnreachable));
+
+    const mixed = connectionItem(makeConnection('orders'), [makeResource('orders/a'), pausedResource('orders/b')]);
+    assert.equal(mixed.description, 'ok · 1 of 2 paused');
+    assert.ok(tokens(mixed.contextValue).includes(ItemToken.connectionPausable));
+    assert.ok(tokens(mixed.contextValue).includes(ItemToken.connectionResumable));
+
+    const allPaused = connectionItem(makeConnection('orders'), [pausedResource('orders/b')]);
+    assert.ok(!tokens(allPaused.contextValue).includes(ItemToken.connectionPausable));
+  });
+});
