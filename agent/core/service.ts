@@ -102,7 +102,7 @@ export class PauseService {
     if (request.scope) throw new PauseError('BadRequest', 'pause-all pauses whole resources; a scope applies to one resource');
     const resources = await this.connection(connectionName).adapter.list();
     const results: BulkResult[] = [];
-    for (const resource of resources.filter((r) => r.capabilities.pause)) {
+    for (const resource of resources.filter((r) => r.capabilities.pause && r.state !== 'paused')) {
       results.push(await attempt(resource.id, () => this.pause(resource.id, request)));
     }
     return results;

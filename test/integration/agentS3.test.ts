@@ -150,8 +150,10 @@ describe('agent with S3 queues (real S3 server)', function () {
     await testHome([other]);
     home.writeConnections([{ name: 'local', kind: 's3-queue', endpoint: services().s3.endpoint, profile: services().s3.profile, buckets: [bucket, other], pollIntervalSeconds: 0.2 }]);
     await eventually(async () => (await client.snapshot()).resources.length, (n) => n === 2, 5000, 'two queues');
+    await client.pause(id(), { reason: 'paused before' });
     const paused = await client.pauseAll('local', { reason: 'maintenance' });
-    assert.deepEqual(paused.map((r) => r.ok), [true, true]);
+    assert.deepEqual(paused.map((r) => [r.id, r.ok]), [[`local/${other}`, true]], 'what is already paused is left alone');
+    assert.equal(JSON.parse((await pauseObject()) ?? '{}').reason, 'paused before');
     assert.notEqual(await readKey(other, PAUSE_KEY), null);
     const resumed = await client.resumeAll(null, {});
     assert.deepEqual(resumed.map((r) => r.ok), [true, true]);
