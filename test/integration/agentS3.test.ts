@@ -78,7 +78,8 @@ describe('agent with S3 queues (real S3 server)', function () {
     await client.pause(id(), { reason: 'short', resumeAfter: '2s' });
     assert.notEqual(await pauseObject(), null);
     await eventually(pauseObject, (body) => body === null, 8000, 'the control object to be deleted by the auto-resume');
-    const entries = await new Journal(home.paths.journal).read();
+    // The journal line follows the delete, so it may land a moment after the object is gone.
+    const entries = await eventually(() => new Journal(home.paths.journal).read(), (e) => e.length === 2, 3000, 'the auto-resume journal entry');
     assert.deepEqual(entries.map((e) => e.action), ['pause', 'auto-resume']);
     assert.ok(agent!.logs.some((l) => l.msg === 'auto-resumed'));
   });
