@@ -17,6 +17,8 @@ const common = {
 };
 
 await build({ ...common, entryPoints: ['cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+// The worker library (package export "./worker"): its npm dependencies stay external, as a library's do.
+await build({ ...common, entryPoints: ['worker/index.ts'], outfile: 'dist/worker.js', packages: 'external' });
 if (process.argv.includes('--extension')) {
   await build({ ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 }

@@ -1,16 +1,24 @@
-import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { PauseError } from '../../../protocol/errors';
-import type { S3QueueConfig } from './config';
+import { HeadBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { PauseError } from '../protocol/errors';
+
+/** Where a queue's bucket lives; credentials only ever come from the SDK's default chain. */
+export interface StoreOptions {
+  endpoint?: string;
+  region?: string;
+  profile?: string;
+}
 
 /** An S3 client for one connection, plus the server's clock read from response Date headers. */
 export interface QueueStore {
   s3: S3Client;
   /** Server time now, estimated from the last Date header seen (1 s resolution, as S3 gives it). */
   serverNow(): Date | null;
+  /** HTTP requests sent so far (retries included), by SDK command name: what S3 bills. */
+  requestCounts(): Record<string, number>;
   describeEndpoint(): string;
 }
 
-export function createStore(config: S3QueueConfig): QueueStore {
+export function createStore(config: StoreOptions): QueueStore {
   const s3 = new S3Client({
     region: config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     endpoint: config.endpoint,
@@ -33,11 +41,34 @@ export function createStore(config: S3QueueConfig): QueueStore {
     // Innermost in the deserialize step: sees the raw response, even for 404 and 412 replies.
     { step: 'deserialize', priority: 'low', name: 'pipelinePauseServerClock' },
   );
+  const counts: Record<string, number> = {};
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      counts[context.commandName ?? 'unknown'] = (counts[context.commandName ?? 'unknown'] ?? 0) + 1;
+      return next(args);
+    },
+    // The finalize step runs once per attempt, after the retry middleware: one count per request sent.
+    { step: 'finalizeRequest', priority: 'low', name: 'pipelinePauseRequestCounter' },
+  );
   return {
     s3,
     serverNow: () => (clockOffsetMs === null ? null : new Date(Date.now() + clockOffsetMs)),
+    requestCounts: () => ({ ...counts }),
     describeEndpoint: () => config.endpoint ?? `AWS S3 (${config.region ?? 'default region'})`,
   };
+}
+
+/** Server time, never ours: every request refreshes it from the response's Date header. */
+export function serverTime(store: QueueStore): Date {
+  const now = store.serverNow();
+  if (!now) throw new PauseError('BackendError', `S3 at ${store.describeEndpoint()} sent no Date header; cannot tell server time`);
+  return now;
+}
+
+/** Asks the server (one HEAD of the bucket) when no answer has told its time yet. */
+export async function fetchServerTime(store: QueueStore, bucket: string): Promise<Date> {
+  await store.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  return serverTime(store);
 }
 
 export function errorName(error: unknown): string | undefined {
@@ -54,6 +85,11 @@ export function isNotFound(error: unknown): boolean {
 
 export function isPreconditionFailed(error: unknown): boolean {
   return errorName(error) === 'PreconditionFailed' || httpStatus(error) === 412;
+}
+
+/** A conditional GET (If-None-Match) whose ETag still matches: the SDK surfaces the 304 as an error. */
+export function isNotModified(error: unknown): boolean {
+  return errorName(error) === 'NotModified' || httpStatus(error) === 304;
 }
 
 const CREDENTIAL_ERRORS = new Set([

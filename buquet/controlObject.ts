@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PauseDetails } from '../../../protocol/resource';
+import type { PauseDetails } from '../protocol/resource';
 
 /** The control object exactly as seed 003 specifies it; field order is kept when written. */
 const PauseState = z.object({

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import type { WorkerInfo } from '../../../protocol/resource';
+import type { WorkerInfo } from '../protocol/resource';
 import type { FetchedObject } from './objects';
+
+export const WorkerStatus = z.enum(['idle', 'busy', 'paused']);
+export type WorkerStatus = z.infer<typeof WorkerStatus>;
 
 /** buquet's `workers/{id}.json` heartbeat; `status` is added by our Node workers. */
 const Heartbeat = z
@@ -9,7 +12,7 @@ const Heartbeat = z
     started_at: z.string().nullish(),
     last_heartbeat: z.string().nullish(),
     current_task: z.string().nullish(),
-    status: z.enum(['idle', 'busy', 'paused']).nullish(),
+    status: WorkerStatus.nullish(),
   })
   .loose();
 
@@ -18,7 +21,32 @@ export interface DecodedHeartbeat {
   startedAt: Date | null;
   lastHeartbeatAt: Date | null;
   currentTask: string | null;
-  status: 'idle' | 'busy' | 'paused' | null;
+  status: WorkerStatus | null;
+}
+
+export interface HeartbeatState {
+  workerId: string;
+  startedAt: Date;
+  lastHeartbeat: Date;
+  shards: string[];
+  currentTask: string | null;
+  tasksCompleted: number;
+  tasksFailed: number;
+  status: WorkerStatus;
+}
+
+/** buquet's WorkerInfo, field for field and in its order, then `status`, which buquet ignores. */
+export function encodeHeartbeat(state: HeartbeatState): string {
+  return JSON.stringify({
+    worker_id: state.workerId,
+    started_at: state.startedAt.toISOString(),
+    last_heartbeat: state.lastHeartbeat.toISOString(),
+    shards: state.shards,
+    current_task: state.currentTask,
+    tasks_completed: state.tasksCompleted,
+    tasks_failed: state.tasksFailed,
+    status: state.status,
+  });
 }
 
 export function decodeHeartbeat(object: FetchedObject, key: string): DecodedHeartbeat | null {

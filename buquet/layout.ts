@@ -1,4 +1,4 @@
-import type { Scope } from '../../../protocol/resource';
+import type { Scope } from '../protocol/resource';
 
 /** Object keys of buquet's bucket layout and of the pause design (seed 003). */
 export const GLOBAL_PAUSE_KEY = 'control/paused.json';
@@ -7,6 +7,46 @@ export const WORKERS_PREFIX = 'workers/';
 export const READY_PREFIX = 'ready/';
 export const LEASES_PREFIX = 'leases/';
 export const CONDITIONAL_WRITE_PROBE_KEY = 'control/.conditional-write-probe';
+
+/** buquet's default sharding: 16 shards, named by the first hex digit of the task id. */
+export const DEFAULT_SHARDS = [...'0123456789abcdef'];
+
+export function shardOf(taskId: string): string {
+  return taskId.replace(/-/g, '').slice(0, 1);
+}
+
+export function taskKey(shard: string, id: string): string {
+  return `tasks/${shard}/${id}.json`;
+}
+
+export function workerKey(workerId: string): string {
+  return `${WORKERS_PREFIX}${workerId}.json`;
+}
+
+/** Index objects sit under a 10-digit epoch-minute folder: of `available_at` (ready) or `lease_expires_at` (leases). */
+export function epochMinute(at: Date): number {
+  return Math.floor(at.getTime() / 60_000);
+}
+
+export function readyKey(shard: string, id: string, availableAt: Date): string {
+  return `${READY_PREFIX}${shard}/${String(epochMinute(availableAt)).padStart(10, '0')}/${id}`;
+}
+
+export function leaseKey(shard: string, id: string, leaseExpiresAt: Date): string {
+  return `${LEASES_PREFIX}${shard}/${String(epochMinute(leaseExpiresAt)).padStart(10, '0')}/${id}`;
+}
+
+export interface IndexEntry {
+  shard: string;
+  minute: number;
+  id: string;
+}
+
+/** `ready/<shard>/<minute>/<id>` or `leases/<shard>/<minute>/<id>`; null for anything else. */
+export function parseIndexKey(key: string): IndexEntry | null {
+  const match = /^(?:ready|leases)\/([0-9a-f]{1,4})\/(\d{10})\/([0-9a-f-]{36})$/.exec(key);
+  return match ? { shard: match[1], minute: Number(match[2]), id: match[3] } : null;
+}
 
 export function pauseKey(scope: Scope | null): string {
   if (!scope) return GLOBAL_PAUSE_KEY;

@@ -1,6 +1,6 @@
-import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { QueueStore } from './client';
-import { isNotFound } from './client';
+import { isNotFound, isNotModified } from './client';
 
 export interface ListedObject {
   key: string;
@@ -18,6 +18,12 @@ export async function listObjects(store: QueueStore, bucket: string, prefix: str
   return objects;
 }
 
+/** One LIST page of keys (at most 1000): for indexes that may be long, where reading every page each poll would cost too much. */
+export async function listKeyPage(store: QueueStore, bucket: string, prefix: string, startAfter?: string): Promise<{ keys: string[]; truncated: boolean }> {
+  const page = await store.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, StartAfter: startAfter, MaxKeys: 1000 }));
+  return { keys: (page.Contents ?? []).flatMap((item) => (item.Key ? [item.Key] : [])), truncated: page.IsTruncated === true };
+}
+
 export interface FetchedObject {
   body: string;
   etag: string | null;
@@ -25,11 +31,21 @@ export interface FetchedObject {
 
 /** GET that answers null for a missing key instead of throwing. */
 export async function readObject(store: QueueStore, bucket: string, key: string): Promise<FetchedObject | null> {
+  const result = await readObjectIfChanged(store, bucket, key, null);
+  return result === 'unchanged' ? null : result;
+}
+
+/**
+ * Conditional GET (If-None-Match): 'unchanged' when the object still has `etag`. The server then
+ * answers 304 with no body, the cheapest way to keep watching an object that rarely changes.
+ */
+export async function readObjectIfChanged(store: QueueStore, bucket: string, key: string, etag: string | null): Promise<FetchedObject | null | 'unchanged'> {
   try {
-    const result = await store.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const result = await store.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfNoneMatch: etag ?? undefined }));
     return { body: (await result.Body?.transformToString('utf8')) ?? '', etag: result.ETag ?? null };
   } catch (error) {
     if (isNotFound(error)) return null;
+    if (etag !== null && isNotModified(error)) return 'unchanged';
     throw error;
   }
 }

@@ -1,9 +1,9 @@
-import { DeleteObjectCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { PauseError } from '../../../protocol/errors';
-import { describeFromNow } from '../../../protocol/duration';
-import type { PauseDetails, Scope } from '../../../protocol/resource';
-import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
-import { isNotFound, isPreconditionFailed, type QueueStore } from './client';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PauseError } from '../protocol/errors';
+import { describeFromNow } from '../protocol/duration';
+import type { PauseDetails, Scope } from '../protocol/resource';
+import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../agent/backends/types';
+import { fetchServerTime, isNotFound, isPreconditionFailed, type QueueStore } from './client';
 import { decodePauseState, encodePauseState, formatTimestamp } from './controlObject';
 import { CONDITIONAL_WRITE_PROBE_KEY, describeTarget, pauseKey } from './layout';
 import { readObject } from './objects';
@@ -74,10 +74,7 @@ export class PauseControl {
 
   /** Server time, never ours: pause times and auto-resume compare against the S3 clock. */
   async serverNow(bucket: string): Promise<Date> {
-    await this.store.s3.send(new HeadBucketCommand({ Bucket: bucket }));
-    const now = this.store.serverNow();
-    if (!now) throw new PauseError('BackendError', `S3 at ${this.store.describeEndpoint()} sent no Date header; cannot tell server time`);
-    return now;
+    return fetchServerTime(this.store, bucket);
   }
 
   /**

@@ -1,15 +1,15 @@
 import { PauseError } from '../../../protocol/errors';
-import type { PauseDetails, Resource, ScopedPause } from '../../../protocol/resource';
+import type { PauseDetails, Resource } from '../../../protocol/resource';
 import { resourceId } from '../../../protocol/resource';
 import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
-import { createStore, toPauseError, type QueueStore } from './client';
+import { createStore, toPauseError, type QueueStore } from '../../../buquet/client';
 import type { S3QueueConfig } from './config';
-import { PauseControl } from './control';
-import { decodePauseState } from './controlObject';
-import { describeScope, LEASES_PREFIX, READY_PREFIX, SCOPED_PAUSE_PREFIX, scopeFromKey, WORKERS_PREFIX } from './layout';
+import { PauseControl } from '../../../buquet/pauseControl';
+import { describeScope, LEASES_PREFIX, READY_PREFIX, WORKERS_PREFIX } from '../../../buquet/layout';
 import { pauseMetrics } from './metrics';
-import { listObjects, ObjectCache } from './objects';
-import { decodeHeartbeat, toWorkerInfo, type DecodedHeartbeat } from './workers';
+import { listObjects, ObjectCache } from '../../../buquet/objects';
+import { readGlobalPause, ScopedPauseReader } from '../../../buquet/pauseReads';
+import { decodeHeartbeat, toWorkerInfo, type DecodedHeartbeat } from '../../../buquet/heartbeat';
 
 const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: true, stop: false };
 
@@ -19,13 +19,7 @@ export class S3QueueAdapter implements BackendAdapter {
   private readonly control: PauseControl;
   private readonly metrics: ReturnType<typeof pauseMetrics>;
   private readonly heartbeats = new ObjectCache<DecodedHeartbeat | null>(decodeHeartbeat);
-  private readonly scopedPauses = new ObjectCache<PauseDetails | Error>((object) => {
-    try {
-      return decodePauseState(object.body, object.etag);
-    } catch (error) {
-      return error as Error;
-    }
-  });
+  private readonly scopedPauses = new ScopedPauseReader();
 
   constructor(
     private readonly config: S3QueueConfig,
@@ -97,29 +91,32 @@ export class S3QueueAdapter implements BackendAdapter {
   private async observe(bucket: string): Promise<Resource> {
     try {
       const [global, scoped, workers, pending, inFlight] = await Promise.all([
-        this.readGlobalPause(bucket),
-        this.readScopedPauses(bucket),
+        readGlobalPause(this.store, bucket),
+        this.scopedPauses.read(this.store, bucket),
         listObjects(this.store, bucket, WORKERS_PREFIX).then((listed) => this.heartbeats.readAll(this.store, bucket, listed)),
         listObjects(this.store, bucket, READY_PREFIX).then((listed) => listed.length),
         listObjects(this.store, bucket, LEASES_PREFIX).then((listed) => listed.length),
       ]);
-      this.metrics.observe(this.labels(bucket), global.pause);
+      const globalPause = global?.pause ?? null;
+      const scopedPauses = scoped.flatMap(({ scope, pause }) => (pause ? [{ scope, pause }] : []));
+      this.metrics.observe(this.labels(bucket), globalPause);
       const now = this.store.serverNow() ?? new Date();
-      const errors = [global.error, ...scoped.errors].filter((e): e is string => e !== null);
+      const errors = [global?.error ?? null, ...scoped.map((s) => s.error)].filter((e): e is string => e !== null);
       const resource = this.emptyResource(bucket);
-      resource.pause = global.pause;
-      resource.scopedPauses = scoped.pauses;
+      resource.pause = globalPause;
+      resource.scopedPauses = scopedPauses;
       resource.workers = [...workers.values()]
         .filter((w): w is DecodedHeartbeat => w !== null)
         .map((w) => toWorkerInfo(w, now, this.config.workerStaleSeconds * 1000))
         .sort((a, b) => a.id.localeCompare(b.id));
       resource.backlog = { pending, inFlight, oldestPendingAt: null, dataLossAt: null };
       resource.lastError = errors.length ? errors.join('; ') : null;
-      if (global.paused) {
+      // An object whose body cannot be read still pauses (see readControlObject).
+      if (global) {
         resource.state = 'paused';
-      } else if (scoped.pauses.length > 0) {
+      } else if (scoped.length > 0) {
         resource.state = 'partially-paused';
-        resource.stateDetail = `${scoped.pauses.map((p) => describeScope(p.scope)).join(', ')} paused`;
+        resource.stateDetail = `${scoped.map((p) => describeScope(p.scope)).join(', ')} paused`;
       } else {
         resource.state = 'running';
       }
@@ -127,33 +124,6 @@ export class S3QueueAdapter implements BackendAdapter {
     } catch (error) {
       throw toPauseError(error, this.store, bucket);
     }
-  }
-
-  /** The queue is paused whenever the object exists, even if its body cannot be read. */
-  private async readGlobalPause(bucket: string): Promise<{ paused: boolean; pause: PauseDetails | null; error: string | null }> {
-    try {
-      const pause = await this.control.read(bucket, null);
-      return { paused: pause !== null, pause, error: null };
-    } catch (error) {
-      if (error instanceof Error && /control object/.test(error.message)) {
-        return { paused: true, pause: null, error: `control/paused.json: ${error.message}` };
-      }
-      throw error;
-    }
-  }
-
-  private async readScopedPauses(bucket: string): Promise<{ pauses: ScopedPause[]; errors: string[] }> {
-    const listed = await listObjects(this.store, bucket, SCOPED_PAUSE_PREFIX);
-    const decoded = await this.scopedPauses.readAll(this.store, bucket, listed);
-    const pauses: ScopedPause[] = [];
-    const errors: string[] = [];
-    for (const [key, value] of decoded) {
-      const scope = scopeFromKey(key);
-      if (!scope) continue;
-      if (value instanceof Error) errors.push(`${key}: ${value.message}`);
-      else pauses.push({ scope, pause: value });
-    }
-    return { pauses, errors };
   }
 
   private emptyResource(bucket: string): Resource {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { decodePauseState, encodePauseState } from '../../../agent/backends/s3queue/controlObject';
-import { pauseKey, scopeFromKey } from '../../../agent/backends/s3queue/layout';
+import { decodePauseState, encodePauseState } from '../../../buquet/controlObject';
+import { pauseKey, scopeFromKey } from '../../../buquet/layout';
 
 describe('S3 queue control object', () => {
   it('encodes the seed example byte for byte', () => {
