@@ -3,14 +3,25 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT, sandboxDir } from './paths';
 import { DEMO_BUCKET, sandboxConnectionsFile, sandboxDown, sandboxUp } from './sandbox';
-import { awsEnvironment, buquetEnvironment, readServices } from './services';
+import { awsEnvironment, buquetEnvironment, parseServiceList, readServices } from './services';
 
-/** `tsx sandbox/cli.ts up|down|env|demo-tasks`: start or stop the local services, print their environment, or queue demo work. */
-async function main(command: string | undefined): Promise<void> {
+/**
+ * `tsx sandbox/cli.ts up|down|env|demo-tasks`: start or stop the local services, print their
+ * environment, or queue demo work. `up` starts S3; `up --with kafka,connect` (or
+ * PIPELINE_PAUSE_SANDBOX_SERVICES=kafka,connect) also a Kafka broker and a Connect worker, and adds
+ * them to a sandbox that is already running.
+ */
+async function main(command: string | undefined, args: string[]): Promise<void> {
   switch (command) {
-    case 'up':
-      await sandboxUp();
+    case 'up': {
+      const flag = args.findIndex((arg) => arg === '--with' || arg.startsWith('--with='));
+      const named = flag < 0 ? undefined : args[flag].startsWith('--with=') ? args[flag].slice('--with='.length) : args[flag + 1];
+      if (flag >= 0 && !named) throw new Error('usage: sandbox/cli.ts up [--with kafka,connect]');
+      await sandboxUp(undefined, undefined, {
+        with: [...parseServiceList(process.env.PIPELINE_PAUSE_SANDBOX_SERVICES), ...parseServiceList(named)],
+      });
       return;
+    }
     case 'down':
       await sandboxDown();
       return;
@@ -31,16 +42,18 @@ async function main(command: string | undefined): Promise<void> {
         PIPELINE_PAUSE_SANDBOX: sandboxDir(),
         PIPELINE_PAUSE_HOME: join(sandboxDir(), 'home'),
         PIPELINE_PAUSE_CONNECTIONS: sandboxConnectionsFile(),
+        ...(services.kafka ? { PIPELINE_PAUSE_KAFKA_BOOTSTRAP: services.kafka.bootstrap } : {}),
+        ...(services.connect ? { PIPELINE_PAUSE_CONNECT_URL: services.connect.url } : {}),
       };
       for (const [key, value] of Object.entries(environment)) console.log(`export ${key}=${value}`);
       return;
     }
     default:
-      throw new Error('usage: sandbox/cli.ts up | down | env | demo-tasks');
+      throw new Error('usage: sandbox/cli.ts up [--with kafka,connect] | down | env | demo-tasks');
   }
 }
 
-main(process.argv[2]).catch((error: Error) => {
+main(process.argv[2], process.argv.slice(3)).catch((error: Error) => {
   console.error(`sandbox: ${error.message}`);
   process.exit(1);
 });

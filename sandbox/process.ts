@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 
 export async function freePort(): Promise<number> {
@@ -23,12 +23,18 @@ export function spawnService(command: string, args: string[], options: { logFile
   return child.pid;
 }
 
+/** True while the process runs; an exited process that nobody has reaped yet (a zombie) is not. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc: trust the signal check
   }
 }
 

@@ -1,40 +1,146 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startConnect, stopConnect } from './connect';
+import { findJdk, rssMiB } from './jvm';
+import { planKafka, startKafka, stopKafka } from './kafka';
+import { ensureKafkaDistribution } from './kafkaDist';
 import { sandboxDir } from './paths';
 import { isAlive, stopProcessGroup } from './process';
 import { ensurePythonEnv } from './python';
 import { createQueueBucket, startS3Server } from './s3Server';
-import { readServices, servicesFile, writeServices, type Services } from './services';
+import { readServices, servicesFile, writeServices, type ConnectService, type KafkaService, type OptionalService, type S3Service, type Services } from './services';
 
 export const DEMO_BUCKET = 'demo-queue';
 export const SANDBOX_CONNECTION = 'sandbox';
 
-/** Starts every sandbox service (or reuses the running ones) and records them in services.json. */
-export async function sandboxUp(dir = sandboxDir(), log: (line: string) => void = console.error): Promise<Services> {
+export interface SandboxOptions {
+  /** Services to run beside S3 (which always runs); `connect` brings `kafka` along. */
+  with?: OptionalService[];
+}
+
+type Log = (line: string) => void;
+
+/**
+ * Starts the sandbox (or reuses the running one) and records it in services.json. S3 always runs;
+ * Kafka and Connect run when asked for. A running sandbox gets the services it lacks added, and
+ * the ones recorded but dead (a crashed JVM) started again.
+ */
+export async function sandboxUp(dir = sandboxDir(), log: Log = console.error, options: SandboxOptions = {}): Promise<Services> {
+  const requested = new Set(options.with ?? []);
+  if (requested.has('connect')) requested.add('kafka');
+  if (requested.size > 0) findJdk(); // no JDK: say so before starting anything
   const running = readServices(dir);
-  if (running && isAlive(running.s3.pid)) {
+  if (running && isAlive(running.s3.pid)) return extendRunning(running, requested, dir, log);
+  if (running) await stopJvmServices(running); // S3 died: whatever is left of that sandbox goes too
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+
+  // The JVMs start while moto does; everything started is stopped again if anything fails.
+  const jvm = requested.size > 0 ? startJvmServices(dir, log, { kafka: 'start', connect: requested.has('connect') }) : Promise.resolve({});
+  jvm.catch(() => undefined); // awaited below; a rejection while S3 starts is not unhandled
+  let s3: S3Service | undefined;
+  try {
+    const python = ensurePythonEnv(log);
+    log('sandbox: starting the S3 server (moto) on a free loopback port');
+    s3 = await startS3Server(python, dir);
+    await createQueueBucket(s3, DEMO_BUCKET);
+    const added = await jvm;
+    const services: Services = { createdAt: new Date().toISOString(), python, s3, ...added };
+    writeServices(services, dir);
+    writeSandboxConnections(services, dir);
+    log(`sandbox: S3 at ${s3.endpoint} (profile ${s3.profile}), bucket ${DEMO_BUCKET}; services in ${servicesFile(dir)}`);
+    return services;
+  } catch (error) {
+    await jvm.then((added) => stopJvmServices(added), () => undefined);
+    if (s3) await stopProcessGroup(s3.pid);
+    throw error;
+  }
+}
+
+async function extendRunning(running: Services, requested: Set<OptionalService>, dir: string, log: Log): Promise<Services> {
+  const kafkaUp = running.kafka !== undefined && isAlive(running.kafka.pid);
+  const connectUp = running.connect !== undefined && isAlive(running.connect.pid);
+  const restartKafka = (requested.has('kafka') || running.kafka !== undefined) && !kafkaUp;
+  // A worker whose broker was replaced points at a dead address: it is replaced too.
+  const restartConnect = (requested.has('connect') || running.connect !== undefined) && (!connectUp || restartKafka);
+  if (!restartKafka && !restartConnect) {
     log(`sandbox: already running (${servicesFile(dir)})`);
     return running;
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const python = ensurePythonEnv(log);
-  log('sandbox: starting the S3 server (moto) on a free loopback port');
-  const s3 = await startS3Server(python, dir);
-  await createQueueBucket(s3, DEMO_BUCKET);
-  const services: Services = { createdAt: new Date().toISOString(), python, s3 };
+  if (running.connect && connectUp) await stopConnect(running.connect);
+  const added = await startJvmServices(dir, log, { kafka: restartKafka ? 'start' : running.kafka!, connect: restartConnect });
+  const services: Services = { ...running, ...added };
   writeServices(services, dir);
-  writeSandboxConnections(services, dir);
-  log(`sandbox: S3 at ${s3.endpoint} (profile ${s3.profile}), bucket ${DEMO_BUCKET}; services in ${servicesFile(dir)}`);
+  log(`sandbox: running (${servicesFile(dir)})`);
   return services;
 }
 
-export async function sandboxDown(dir = sandboxDir(), log: (line: string) => void = console.error): Promise<void> {
+/**
+ * Kafka (formatted afresh) and/or a Connect worker. The worker is launched right after the broker
+ * and finds the cluster on its own, so the two JVMs start up side by side.
+ */
+async function startJvmServices(
+  dir: string,
+  log: Log,
+  what: { kafka: 'start' | KafkaService; connect: boolean },
+): Promise<{ kafka?: KafkaService; connect?: ConnectService }> {
+  const jdk = findJdk();
+  const dist = await ensureKafkaDistribution(log);
+  const logsDir = join(dir, 'logs');
+  const started = Date.now();
+  const plan = what.kafka === 'start' ? await planKafka(dir) : null;
+  const target = plan ?? (what.kafka as KafkaService);
+  const abort = new AbortController();
+  if (plan) log(`sandbox: starting Kafka ${dist.version} (KRaft broker + controller) at ${plan.bootstrap}${what.connect ? ' and a Kafka Connect worker' : ''}`);
+  else if (what.connect) log(`sandbox: starting a Kafka Connect worker for ${target.bootstrap}`);
+  const kafka = plan
+    ? startKafka(dist, jdk, plan, logsDir).then(
+        (service) => {
+          log(`sandbox: Kafka broker ready at ${service.bootstrap} in ${seconds(started)} (RSS ${rssMiB(service.pid) ?? '?'} MiB)`);
+          return service;
+        },
+        (error: unknown) => {
+          abort.abort('the Kafka broker did not start');
+          throw error;
+        },
+      )
+    : undefined;
+  const connect = what.connect
+    ? startConnect(dist, jdk, { sandbox: dir, logsDir, bootstrap: target.bootstrap, clusterId: target.clusterId, signal: abort.signal }).then((service) => {
+        log(`sandbox: Kafka Connect ready at ${service.url} in ${seconds(started)} (RSS ${rssMiB(service.pid) ?? '?'} MiB)`);
+        return service;
+      })
+    : undefined;
+  const [kafkaResult, connectResult] = await Promise.allSettled([kafka, connect]);
+  const result = {
+    ...(kafkaResult.status === 'fulfilled' && kafkaResult.value ? { kafka: kafkaResult.value } : {}),
+    ...(connectResult.status === 'fulfilled' && connectResult.value ? { connect: connectResult.value } : {}),
+  };
+  const failure = [kafkaResult, connectResult].find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult | undefined;
+  if (failure) {
+    await stopJvmServices(result);
+    throw failure.reason;
+  }
+  return result;
+}
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)}s`;
+}
+
+/** Connect first: a worker whose broker is already gone waits a long time before it exits. */
+async function stopJvmServices(services: { kafka?: KafkaService; connect?: ConnectService }): Promise<void> {
+  if (services.connect) await stopConnect(services.connect);
+  if (services.kafka) await stopKafka(services.kafka);
+}
+
+/** Stops everything services.json records: Connect, Kafka, S3. */
+export async function sandboxDown(dir = sandboxDir(), log: Log = console.error): Promise<void> {
   const services = readServices(dir);
   if (!services) {
     log('sandbox: nothing running');
     return;
   }
-  await stopProcessGroup(services.s3.pid);
+  await Promise.all([stopJvmServices(services), stopProcessGroup(services.s3.pid)]);
   rmSync(servicesFile(dir), { force: true });
   log('sandbox: stopped');
 }

@@ -17,10 +17,51 @@ export const S3Service = z.object({
 });
 export type S3Service = z.infer<typeof S3Service>;
 
+/** A single-node KRaft broker (combined broker + controller) on loopback; started on demand. */
+export const KafkaService = z.object({
+  version: z.string(),
+  /** `127.0.0.1:<port>`, for kafkajs `brokers: [bootstrap]` or `bootstrap.servers`. */
+  bootstrap: z.string(),
+  port: z.number().int(),
+  controllerPort: z.number().int(),
+  clusterId: z.string(),
+  pid: z.number().int(),
+  logFile: z.string(),
+  dataDir: z.string(),
+  configFile: z.string(),
+  /** Set while the JVM will write its first class-data archive when it stops. */
+  cdsDumpFile: z.string().optional(),
+});
+export type KafkaService = z.infer<typeof KafkaService>;
+
+/** A Kafka Connect worker in distributed mode with the file connectors on its plugin.path. */
+export const ConnectService = z.object({
+  version: z.string(),
+  /** `http://127.0.0.1:<port>`: the REST API. */
+  url: z.string(),
+  port: z.number().int(),
+  groupId: z.string(),
+  configTopic: z.string(),
+  offsetTopic: z.string(),
+  statusTopic: z.string(),
+  pluginPath: z.string(),
+  pid: z.number().int(),
+  logFile: z.string(),
+  configFile: z.string(),
+  cdsDumpFile: z.string().optional(),
+});
+export type ConnectService = z.infer<typeof ConnectService>;
+
+/** Services beside S3 that a sandbox starts only when asked (`up --with kafka,connect`). */
+export const OPTIONAL_SERVICES = ['kafka', 'connect'] as const;
+export type OptionalService = (typeof OPTIONAL_SERVICES)[number];
+
 export const Services = z.object({
   createdAt: z.string(),
   python: z.object({ python: z.string(), bin: z.string() }),
   s3: S3Service,
+  kafka: KafkaService.optional(),
+  connect: ConnectService.optional(),
 });
 export type Services = z.infer<typeof Services>;
 
@@ -38,6 +79,20 @@ export function readServices(dir = sandboxDir()): Services | null {
 
 export function writeServices(services: Services, dir = sandboxDir()): void {
   writeFileSync(servicesFile(dir), `${JSON.stringify(services, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** `kafka,connect` (any separator) -> the optional services named; unknown names are an error. */
+export function parseServiceList(text: string | undefined): OptionalService[] {
+  const names = (text ?? '')
+    .split(/[\s,]+/)
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name && name !== 's3');
+  for (const name of names) {
+    if (!(OPTIONAL_SERVICES as readonly string[]).includes(name)) {
+      throw new Error(`unknown sandbox service '${name}' (known: s3, ${OPTIONAL_SERVICES.join(', ')})`);
+    }
+  }
+  return [...new Set(names as OptionalService[])];
 }
 
 /** Environment for anything that should use the sandbox's S3 through the default AWS chain. */

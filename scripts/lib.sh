@@ -20,11 +20,14 @@ install_node_modules() {
   fi
 }
 
+# require_tools [java]: Node, npm and Python always; a JDK >= 17 and Maven for the Kafka test bed.
 require_tools() {
   local missing=()
-  for tool in node npm python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  local tools=(node npm python3)
+  [[ "${1:-}" == java ]] && tools+=(java mvn)
+  for tool in "${tools[@]}"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
   if ((${#missing[@]})); then
-    echo "missing tools: ${missing[*]} (install Node.js >= 20.19 and Python >= 3.11)" >&2
+    echo "missing tools: ${missing[*]} (install Node.js >= 20.19, Python >= 3.11, and for the tests a JDK >= 17 with Maven)" >&2
     exit 1
   fi
   python3 -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
