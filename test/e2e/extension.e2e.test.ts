@@ -5,7 +5,8 @@ import { artifactsDir, type TreeView, type Workbench } from './harness';
 import { waitUntil } from './harness/wait';
 import { eventually, readKey } from '../support/bucket';
 import { cli } from '../support/testEnv';
-import { CONNECTION, agentInfo, isAlive, startEditorEnv, waitGone, type EditorEnv } from './support/editorEnv';
+import { isAlive } from '../../sandbox/process';
+import { CONNECTION, agentInfo, startEditorEnv, waitGone, type EditorEnv } from './support/editorEnv';
 import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, rowHoverText, statusItem, waitForStatusHidden, waitForStatusText } from './support/pipelinePauseUi';
 
 const PAUSE_KEY = 'control/paused.json';

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isAlive } from '../../../sandbox/process';
 import { awsEnvironment } from '../../../sandbox/services';
 import { openEditor, repoRoot, startCodeServer, type CodeServer, type Editor } from '../harness';
 import { services } from '../../support/sandboxFixture';
@@ -88,21 +89,6 @@ export function agentInfo(home: TestHome): AgentInfo | null {
   }
 }
 
-/** True while the process exists and is not a zombie (an orphan nobody reaps yet is as good as gone). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    // "<pid> (<comm>) <state> ...": the state follows the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true; // no procfs: trust the signal check
-  }
-}
 
 /** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
 export async function stopProcess(pid: number): Promise<void> {
