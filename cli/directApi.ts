@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import type { BulkResult, PauseApi, PauseResponse, ResumeResponse } from '../protocol/api';
+import type { BulkResult, PauseApi, PauseResponse, ResumeResponse, StopResponse } from '../protocol/api';
 import { PauseError } from '../protocol/errors';
 import type { Snapshot } from '../protocol/messages';
-import { parseOrBadRequest, PauseRequest, ResumeRequest, type PauseRequestInput, type ResumeRequestInput } from '../protocol/requests';
+import { parseOrBadRequest, PauseRequest, ResumeRequest, StopRequest, type PauseRequestInput, type ResumeRequestInput, type StopRequestInput } from '../protocol/requests';
 import type { ConnectionStatus, Resource } from '../protocol/resource';
 import type { AgentPaths } from '../protocol/paths';
 import { VERSION } from '../protocol/version';
@@ -19,7 +19,7 @@ export class DirectApi implements PauseApi {
     const file = await loadConnections(paths.connections).catch((error: Error) => {
       throw new PauseError('BadRequest', error.message);
     });
-    const service = new PauseService({ log, metrics: new Registry(), journal: new Journal(paths.journal), via: 'cli' });
+    const service = new PauseService({ log, metrics: new Registry(), journal: new Journal(paths.journal), via: 'cli', home: paths.home });
     await service.configure(file.connections);
     return new DirectApi(service);
   }
@@ -51,6 +51,11 @@ export class DirectApi implements PauseApi {
   async resume(id: string, request: ResumeRequestInput): Promise<ResumeResponse> {
     const outcome = await this.service.resume(id, parseOrBadRequest(ResumeRequest, request));
     return { previous: outcome.previous, resource: await this.service.get(id) };
+  }
+
+  async stop(id: string, request: StopRequestInput): Promise<StopResponse> {
+    const pause = await this.service.stop(id, parseOrBadRequest(StopRequest, request));
+    return { pause, resource: await this.service.get(id) };
   }
 
   pauseAll(connection: string, request: PauseRequestInput): Promise<BulkResult[]> {

@@ -5,8 +5,9 @@ import type { PauseDetails, Resource, ScopedPause } from '../protocol/resource';
 
 /** Text output shaped like seed 003's examples of `buquet status` and `buquet workers`. */
 export function formatStatus(resource: Resource, now = new Date()): string {
-  const lines = [`Queue: ${resource.id}`, `Status: ${statusWord(resource)}`];
+  const lines = [`${KIND_HEADINGS[resource.kind] ?? 'Resource'}: ${resource.id}`, `Status: ${statusWord(resource)}`];
   if (resource.pause) lines.push(...pauseLines(resource.pause, now));
+  lines.push(...holdLines(resource, now));
   if (resource.lastError) lines.push(`Problem: ${resource.lastError}`);
   for (const scoped of resource.scopedPauses) lines.push(scopedLine(scoped, now));
   lines.push('');
@@ -50,10 +51,33 @@ export function formatList(snapshot: Snapshot, now = new Date()): string {
   return lines.join('\n');
 }
 
-export function formatPaused(resource: Resource, pause: PauseDetails, scopeLabel: string | null, now = new Date()): string {
+export function formatPaused(resource: Resource, pause: PauseDetails, scopeLabel: string | null, now = new Date(), verb = 'Paused'): string {
   const what = scopeLabel ? `${resource.id} (${scopeLabel})` : resource.id;
-  const lines = [`Paused ${what}`, ...pauseLines(pause, now)];
+  const lines = [`${verb} ${what}`, ...pauseLines(pause, now)];
+  // The backend applies some pauses asynchronously (Kafka Connect): say where it stands.
+  if (!scopeLabel && !['paused', 'stopped'].includes(resource.state)) lines.push(`Status: ${statusWord(resource)}`);
+  lines.push(...holdLines(resource, now));
   return lines.join('\n');
+}
+
+/** The `status` heading per resource kind; `Resource` for kinds not named here. */
+const KIND_HEADINGS: Record<string, string> = {
+  's3-queue': 'Queue',
+  'kafka-connect': 'Connector',
+  'relational-migrator': 'Sync job',
+};
+
+/** Why a running resource cannot pause now, and how long a held one may stay held. */
+function holdLines(resource: Resource, now: Date): string[] {
+  const lines: string[] = [];
+  if (resource.capabilities.pauseUnavailable) lines.push(`Pause: not available: ${resource.capabilities.pauseUnavailable}`);
+  const held = resource.pause !== null || ['paused', 'pausing', 'stopped'].includes(resource.state);
+  if (held && resource.backlog.dataLossAt) {
+    const at = new Date(resource.backlog.dataLossAt);
+    lines.push(at <= now ? `Resume before: ${trimMillis(resource.backlog.dataLossAt)} has passed: paused data may already be lost` : `Resume before: ${trimMillis(resource.backlog.dataLossAt)} (${describeFromNow(at, now)}); paused data may be lost after that`);
+  }
+  if (held && resource.pauseEffect) lines.push(`Pause effect: ${resource.pauseEffect.status} (${resource.pauseEffect.detail})`);
+  return lines;
 }
 
 export function formatBulk(verb: string, results: BulkResult[]): string {

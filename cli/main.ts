@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { PauseApi } from '../protocol/api';
 import { PauseError } from '../protocol/errors';
 import { agentPaths, type AgentPaths } from '../protocol/paths';
-import { parseOrBadRequest, PauseRequest, ResumeRequest, type PauseRequestInput } from '../protocol/requests';
+import { parseOrBadRequest, PauseRequest, ResumeRequest, StopRequest, type PauseRequestInput } from '../protocol/requests';
 import { Scope, type Resource } from '../protocol/resource';
 import { VERSION } from '../protocol/version';
 import { findAgent } from '../client/discovery';
@@ -117,6 +117,23 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
         const id = await resolveTarget(api, target);
         const result = await api.resume(id, request);
         out(options.json ? JSON.stringify(result, null, 2) : `Resumed ${id}${request.scope ? ` (${scopeLabel(request.scope)})` : ''}; now ${result.resource.state}`);
+      });
+    });
+
+  program
+    .command('stop')
+    .description('stop a resource that can stop (a Kafka Connect connector: its tasks are shut down); resume starts it again')
+    .argument('[resource]', '<connection>/<name>')
+    .option('--reason <text>', 'why, shown to everyone who looks')
+    .option('--paused-by <who>', 'who is stopping it (default user:<login>)')
+    .option('--json', 'print JSON')
+    .action(async (target: string | undefined, options: { reason?: string; pausedBy?: string; json?: boolean }) => {
+      const request = { reason: options.reason, pausedBy: options.pausedBy };
+      parseOrBadRequest(StopRequest, request);
+      await withApi(async (api) => {
+        const id = await resolveTarget(api, target);
+        const result = await api.stop(id, request);
+        out(options.json ? JSON.stringify(result, null, 2) : formatPaused(result.resource, result.pause, null, new Date(), 'Stopped'));
       });
     });
 

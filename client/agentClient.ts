@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { BulkResponse, PauseResponse, ResourceResponse, ResumeResponse, type BulkResult, type PauseApi } from '../protocol/api';
+import { BulkResponse, PauseResponse, ResourceResponse, ResumeResponse, StopResponse, type BulkResult, type PauseApi } from '../protocol/api';
 import { ApiErrorBody, PauseError } from '../protocol/errors';
 import { API_PREFIX, Snapshot } from '../protocol/messages';
-import type { PauseRequestInput, ResumeRequestInput } from '../protocol/requests';
+import type { PauseRequestInput, ResumeRequestInput, StopRequestInput } from '../protocol/requests';
 import type { Resource } from '../protocol/resource';
 
 /** The agent's HTTP API, typed and checked with the same schemas the agent uses. */
@@ -31,6 +31,10 @@ export class AgentClient implements PauseApi {
 
   async resume(id: string, request: ResumeRequestInput): Promise<ResumeResponse> {
     return this.checked(ResumeResponse, await this.request('POST', `/resources/${encodeId(id)}/resume`, request));
+  }
+
+  async stop(id: string, request: StopRequestInput): Promise<StopResponse> {
+    return this.checked(StopResponse, await this.request('POST', `/resources/${encodeId(id)}/stop`, request));
   }
 
   async pauseAll(connection: string, request: PauseRequestInput): Promise<BulkResult[]> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Snapshot } from './messages';
-import type { PauseRequestInput, ResumeRequestInput } from './requests';
+import type { PauseRequestInput, ResumeRequestInput, StopRequestInput } from './requests';
 import { PauseDetails, Resource } from './resource';
 
 export const ResourceResponse = z.object({ resource: Resource });
@@ -8,6 +8,9 @@ export const PauseResponse = z.object({ pause: PauseDetails, resource: Resource 
 export type PauseResponse = z.infer<typeof PauseResponse>;
 export const ResumeResponse = z.object({ previous: PauseDetails.nullable(), resource: Resource });
 export type ResumeResponse = z.infer<typeof ResumeResponse>;
+/** A stop answers like a pause: the details recorded (who, why, since) and the resource. */
+export const StopResponse = PauseResponse;
+export type StopResponse = PauseResponse;
 export const BulkResult = z.object({ id: z.string(), ok: z.boolean(), error: z.string().nullable() });
 export type BulkResult = z.infer<typeof BulkResult>;
 export const BulkResponse = z.object({ results: z.array(BulkResult) });
@@ -18,6 +21,8 @@ export interface PauseApi {
   resource(id: string): Promise<z.infer<typeof Resource>>;
   pause(id: string, request: PauseRequestInput): Promise<PauseResponse>;
   resume(id: string, request: ResumeRequestInput): Promise<ResumeResponse>;
+  /** Stops a resource that can stop (capabilities.stop); resume starts it again. */
+  stop(id: string, request: StopRequestInput): Promise<StopResponse>;
   pauseAll(connection: string, request: PauseRequestInput): Promise<BulkResult[]>;
   /** null resumes across every connection. */
   resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]>;

@@ -38,6 +38,16 @@ export const ResumeRequest = z
 export type ResumeRequestInput = z.input<typeof ResumeRequest>;
 export type ResumeRequest = z.output<typeof ResumeRequest>;
 
+/** Body of POST .../stop: who and why, as for a pause; a stop has no auto-resume. */
+export const StopRequest = z
+  .object({
+    reason: z.string().trim().min(1).max(1024).optional(),
+    pausedBy: z.string().trim().min(1).max(256).optional(),
+  })
+  .strict();
+export type StopRequestInput = z.input<typeof StopRequest>;
+export type StopRequest = z.output<typeof StopRequest>;
+
 /** One line from a zod failure, for CLI output and HTTP 400 bodies. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues

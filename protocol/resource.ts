@@ -56,6 +56,32 @@ export const WorkerInfo = z.object({
 });
 export type WorkerInfo = z.infer<typeof WorkerInfo>;
 
+/**
+ * Whether a pause can be seen to hold, from the backend's own progress marker (committed
+ * offsets, ...) watched since the pause was first seen. `confirmed`: no progress since `since`
+ * while new work arrived; `unproven`: no progress, but no new work arrived to prove it with;
+ * `progressing`: progress seen after the pause (not in effect yet, or not honoured).
+ */
+export const PauseEffect = z.object({
+  status: z.enum(['confirmed', 'unproven', 'progressing']),
+  /** The last progress seen, or when the pause was first seen if none since. */
+  since: isoTime,
+  /** One line of evidence, e.g. "committed offsets unchanged since 12:00:03Z while 40 records arrived". */
+  detail: z.string(),
+});
+export type PauseEffect = z.infer<typeof PauseEffect>;
+
+export const Lineage = z.object({
+  /** Ids of the resources whose output this one reads. */
+  upstream: z.array(z.string()),
+  /** Ids of the resources that read this one's output. */
+  downstream: z.array(z.string()),
+  /** Data sets read and written, named `kafka-topic:<topic>` (so lineage can cross backends). */
+  inputs: z.array(z.string()),
+  outputs: z.array(z.string()),
+});
+export type Lineage = z.infer<typeof Lineage>;
+
 export const Capabilities = z.object({
   pause: z.boolean(),
   resume: z.boolean(),
@@ -63,6 +89,11 @@ export const Capabilities = z.object({
   scheduledResume: z.boolean(),
   scopedPause: z.boolean(),
   stop: z.boolean(),
+  /**
+   * Why `pause` is false right now, in one line a user can act on, when the backend pauses a
+   * resource only in some stages (a Relational Migrator job: only in its CDC stage).
+   */
+  pauseUnavailable: z.string().nullable().optional(),
 });
 export type Capabilities = z.infer<typeof Capabilities>;
 
@@ -79,8 +110,10 @@ export const Resource = z.object({
   scopedPauses: z.array(ScopedPause),
   backlog: Backlog,
   workers: z.array(WorkerInfo).nullable(),
-  lineage: z.object({ upstream: z.array(z.string()), downstream: z.array(z.string()) }),
+  lineage: Lineage,
   capabilities: Capabilities,
+  /** Proof that the pause took effect; null when not paused or the backend shows no progress marker. */
+  pauseEffect: PauseEffect.nullable(),
   lastError: z.string().nullable(),
   observedAt: isoTime,
 });

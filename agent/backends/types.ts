@@ -20,6 +20,12 @@ export interface ResumeCommand {
   onlyIfVersion: string | null;
 }
 
+/** What the core asks of a stop (a pause that also shuts the workers down, e.g. Kafka Connect's PUT /stop). */
+export interface StopCommand {
+  reason: string | null;
+  pausedBy: string;
+}
+
 export interface ResumeOutcome {
   /** False when `onlyIfVersion` no longer matched: a newer pause replaced the scheduled one. */
   resumed: boolean;
@@ -35,11 +41,38 @@ export interface BackendAdapter {
   pause(name: string, command: PauseCommand): Promise<PauseDetails>;
   resume(name: string, command: ResumeCommand): Promise<ResumeOutcome>;
   close(): Promise<void>;
+  /**
+   * Optional: stop the resource (capabilities.stop): stronger than a pause, its workers are shut
+   * down; `resume` starts it again. Resources without it answer Unsupported.
+   */
+  stop?(name: string, command: StopCommand): Promise<PauseDetails>;
+  /** Optional: the name as the backend spells it, when it compares names loosely (ksqlDB query ids ignore case). */
+  canonicalName?(name: string): string;
+  /**
+   * Optional: pause every resource of the connection in one backend operation (ksqlDB's
+   * `PAUSE ALL;`). The core then journals each resource that was not paused before.
+   */
+  pauseAll?(command: PauseCommand): Promise<PauseDetails>;
+  /** Optional: resume everything in one backend operation (`RESUME ALL;`). */
+  resumeAll?(command: ResumeCommand): Promise<void>;
 }
+
+/**
+ * Where the who / why / until-when of a pause live.
+ * - `backend`: the backend stores them (S3 control objects); the adapter reads them back.
+ * - `agent`: the backend knows only paused-or-not (ksqlDB). Its adapter lists resources with
+ *   `pause: null` and ignores the details of a PauseCommand; the core keeps them in the journal
+ *   and fills `resource.pause` from it, so reason, paused-by and auto-resume work the same.
+ */
+export type PauseDetailsStore = 'backend' | 'agent';
 
 export interface AdapterContext {
   log: Logger;
   metrics: Registry;
+  /** The agent owns long-lived pieces (a gateway, say); a CLI without an agent only reads and writes state. */
+  role: 'agent' | 'cli';
+  /** The agent's home folder, for adapters that keep state of their own. */
+  home: string;
 }
 
 /** A backend is one folder that exports one of these; nothing else needs to change to add one. */
@@ -47,5 +80,7 @@ export interface BackendDefinition<Config extends { name: string; kind: string }
   kind: Config['kind'];
   /** Zod schema of this backend's entry in the connections file (published as JSON schema). */
   configSchema: z.ZodObject & z.ZodType<Config>;
+  /** Default `backend`. */
+  pauseDetails?: PauseDetailsStore;
   create(config: Config, context: AdapterContext): BackendAdapter;
 }

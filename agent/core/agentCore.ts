@@ -21,9 +21,9 @@ export class AgentCore {
   private readonly scheduler: ResumeScheduler;
   private reloading: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: { connectionsPath: string; journalPath: string; log: Logger; metrics: Registry }) {
+  constructor(private readonly options: { home: string; connectionsPath: string; journalPath: string; log: Logger; metrics: Registry }) {
     this.journal = new Journal(options.journalPath);
-    this.service = new PauseService({ log: options.log, metrics: options.metrics, journal: this.journal, via: 'agent' });
+    this.service = new PauseService({ log: options.log, metrics: options.metrics, journal: this.journal, via: 'agent', home: options.home });
     this.scheduler = new ResumeScheduler(this.service, options.log, (id) => void this.refreshed(id).catch(() => undefined));
     this.poller = new Poller(this.store, options.log, (connection, resources) => this.scheduler.sync(connection, resources));
   }
@@ -67,8 +67,8 @@ export class AgentCore {
   }
 
   /** Re-lists the resource's connection so every client sees the change now, then returns it. */
-  async refreshed(id: string): Promise<Resource> {
-    const { connection } = this.service.locate(id);
+  async refreshed(address: string): Promise<Resource> {
+    const { connection, id } = this.service.locate(address);
     await this.poller.refresh(connection);
     const resource = this.store.resource(id);
     if (!resource) throw new PauseError('NotFound', `resource "${id}" is not listed by its connection`);

@@ -3,12 +3,13 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BulkResult } from '../../protocol/api';
 import { PauseError } from '../../protocol/errors';
-import type { PauseRequest, ResumeRequest } from '../../protocol/requests';
-import type { PauseDetails, Resource, Scope } from '../../protocol/resource';
+import type { PauseRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
+import { resourceId, type PauseDetails, type Resource, type Scope } from '../../protocol/resource';
 import { findBackend } from '../backends/registry';
-import type { BackendAdapter, ResumeOutcome } from '../backends/types';
+import type { BackendAdapter, PauseCommand, ResumeOutcome } from '../backends/types';
 import type { ConnectionConfig } from '../config/connectionsFile';
 import type { Journal, JournalEntry } from './journal';
+import { JournalPauseDetails } from './journalPauses';
 
 export interface Connection {
   config: ConnectionConfig;
@@ -24,7 +25,7 @@ export class PauseService {
   private connections = new Map<string, Connection>();
 
   constructor(
-    private readonly deps: { log: Logger; metrics: Registry; journal: Journal; via: JournalEntry['via'] },
+    private readonly deps: { log: Logger; metrics: Registry; journal: Journal; via: JournalEntry['via']; home: string },
   ) {}
 
   /** Swaps in a new set of connections, closing the adapters of the old ones. */
@@ -34,7 +35,11 @@ export class PauseService {
     for (const config of configs) {
       const backend = findBackend(config.kind);
       if (!backend) throw new PauseError('BadRequest', `connection "${config.name}" has unknown kind "${config.kind}"`);
-      this.connections.set(config.name, { config, adapter: backend.create(config, { log: this.deps.log.child({ connection: config.name }), metrics: this.deps.metrics }) });
+      const log = this.deps.log.child({ connection: config.name });
+      const adapter = backend.create(config, { log, metrics: this.deps.metrics, role: this.deps.via, home: this.deps.home });
+      // Backends that keep no pause details get them from the journal, in one place for all.
+      const wrapped = backend.pauseDetails === 'agent' ? new JournalPauseDetails(adapter, this.deps.journal, this.deps.via, log) : adapter;
+      this.connections.set(config.name, { config, adapter: wrapped });
     }
     await Promise.all([...previous.values()].map((c) => c.adapter.close().catch(() => undefined)));
   }
@@ -52,36 +57,35 @@ export class PauseService {
     return connection;
   }
 
-  /** `<connection>/<name>`; the name may itself contain slashes. */
-  locate(id: string): { connection: Connection; name: string } {
-    const slash = id.indexOf('/');
-    if (slash <= 0 || slash === id.length - 1) throw new PauseError('BadRequest', `"${id}" is not a resource address; use <connection>/<name>`);
-    return { connection: this.connection(id.slice(0, slash)), name: id.slice(slash + 1) };
+  /**
+   * `<connection>/<name>`; the name may itself contain slashes. `id` comes back spelled as the
+   * backend spells it (ksqlDB query ids ignore case), so the journal keys every resource one way.
+   */
+  locate(address: string): { connection: Connection; name: string; id: string } {
+    const slash = address.indexOf('/');
+    if (slash <= 0 || slash === address.length - 1) throw new PauseError('BadRequest', `"${address}" is not a resource address; use <connection>/<name>`);
+    const connection = this.connection(address.slice(0, slash));
+    const given = address.slice(slash + 1);
+    const name = connection.adapter.canonicalName?.(given) ?? given;
+    return { connection, name, id: resourceId(connection.config.name, name) };
   }
 
-  async get(id: string): Promise<Resource> {
-    const { connection, name } = this.locate(id);
+  async get(address: string): Promise<Resource> {
+    const { connection, name } = this.locate(address);
     return connection.adapter.get(name);
   }
 
-  async pause(id: string, request: PauseRequest): Promise<PauseDetails> {
-    const { connection, name } = this.locate(id);
+  async pause(address: string, request: PauseRequest): Promise<PauseDetails> {
+    const { connection, name, id } = this.locate(address);
     const scope = request.scope ?? null;
-    const details = await connection.adapter.pause(name, {
-      reason: request.reason ?? null,
-      pausedBy: request.pausedBy ?? defaultActor(),
-      resumeAfterMs: request.resumeAfter ?? null,
-      resumeAt: request.resumeAt ? new Date(request.resumeAt) : null,
-      force: request.force,
-      scope,
-    });
+    const details = await connection.adapter.pause(name, pauseCommand(request));
     await this.record('pause', details.pausedBy, id, scope, details, request.force ? 'forced' : null);
     this.deps.log.info({ resource: id, scope, pausedBy: details.pausedBy, reason: details.reason, resumeAt: details.resumeAt }, 'paused');
     return details;
   }
 
-  async resume(id: string, request: ResumeRequest): Promise<ResumeOutcome> {
-    const { connection, name } = this.locate(id);
+  async resume(address: string, request: ResumeRequest): Promise<ResumeOutcome> {
+    const { connection, name, id } = this.locate(address);
     const scope = request.scope ?? null;
     const outcome = await connection.adapter.resume(name, { force: request.force, scope, onlyIfVersion: null });
     await this.record('resume', defaultActor(), id, scope, outcome.previous, request.force ? 'forced' : null);
@@ -89,18 +93,45 @@ export class PauseService {
     return outcome;
   }
 
+  /** Stops a resource whose backend can (Kafka Connect's PUT /stop); resume starts it again. */
+  async stop(address: string, request: StopRequest): Promise<PauseDetails> {
+    const { connection, name, id } = this.locate(address);
+    if (!connection.adapter.stop) throw new PauseError('Unsupported', `${id} cannot be stopped: ${connection.config.kind} resources only pause and resume`);
+    const details = await connection.adapter.stop(name, { reason: request.reason ?? null, pausedBy: request.pausedBy ?? defaultActor() });
+    await this.record('stop', details.pausedBy, id, null, details, null);
+    this.deps.log.info({ resource: id, pausedBy: details.pausedBy, reason: details.reason }, 'stopped');
+    return details;
+  }
+
   /** Resumes only if the pause is still the one that was scheduled (same version). */
-  async autoResume(id: string, scope: Scope | null, version: string, note: string): Promise<ResumeOutcome> {
-    const { connection, name } = this.locate(id);
+  async autoResume(address: string, scope: Scope | null, version: string, note: string): Promise<ResumeOutcome> {
+    const { connection, name, id } = this.locate(address);
     const outcome = await connection.adapter.resume(name, { force: true, scope, onlyIfVersion: version });
     await this.record(outcome.resumed ? 'auto-resume' : 'auto-resume-skipped', 'agent:auto-resume', id, scope, outcome.previous, note);
     return outcome;
   }
 
-  /** Pauses every resource of a connection that is not paused yet, reporting each. */
+  /**
+   * Pauses every resource of a connection that is not paused yet, reporting each. A backend
+   * that can pause everything in one operation (ksqlDB's PAUSE ALL) is asked once.
+   */
   async pauseAll(connectionName: string, request: PauseRequest): Promise<BulkResult[]> {
     if (request.scope) throw new PauseError('BadRequest', 'pause-all pauses whole resources; a scope applies to one resource');
-    const resources = await this.connection(connectionName).adapter.list();
+    const { adapter } = this.connection(connectionName);
+    const resources = await adapter.list();
+    if (adapter.pauseAll) {
+      const targets = resources.filter((r) => r.capabilities.pauseAll && r.state !== 'paused');
+      if (!targets.length) return [];
+      let details: PauseDetails;
+      try {
+        details = await adapter.pauseAll(pauseCommand(request));
+      } catch (error) {
+        return targets.map((r) => ({ id: r.id, ok: false, error: (error as Error).message }));
+      }
+      for (const target of targets) await this.record('pause', details.pausedBy, target.id, null, details, 'pause-all');
+      this.deps.log.info({ connection: connectionName, resources: targets.map((r) => r.id), pausedBy: details.pausedBy, reason: details.reason }, 'paused all');
+      return targets.map((r) => ({ id: r.id, ok: true, error: null }));
+    }
     const results: BulkResult[] = [];
     for (const resource of resources.filter((r) => r.capabilities.pause && r.state !== 'paused')) {
       results.push(await attempt(resource.id, () => this.pause(resource.id, request)));
@@ -113,8 +144,26 @@ export class PauseService {
     if (request.scope) throw new PauseError('BadRequest', 'resume-all resumes whole resources; a scope applies to one resource');
     const results: BulkResult[] = [];
     for (const name of connectionNames) {
-      for (const resource of await this.connection(name).adapter.list()) {
-        const scopes = [...(resource.state === 'paused' ? [undefined] : []), ...resource.scopedPauses.map((p) => p.scope)];
+      const { adapter } = this.connection(name);
+      const resources = await adapter.list();
+      const held = resources.filter((r) => r.pause !== null || r.state === 'paused');
+      // One backend operation (RESUME ALL) when nothing needs a per-resource decision: a pause
+      // with an auto-resume time needs --force, and scoped pauses are resumed one by one.
+      if (adapter.resumeAll && !resources.some((r) => r.scopedPauses.length) && (request.force || !held.some((r) => r.pause?.resumeAt))) {
+        if (!held.length) continue;
+        try {
+          await adapter.resumeAll({ force: request.force, scope: null, onlyIfVersion: null });
+        } catch (error) {
+          results.push(...held.map((r) => ({ id: r.id, ok: false, error: (error as Error).message })));
+          continue;
+        }
+        for (const resource of held) await this.record('resume', defaultActor(), resource.id, null, resource.pause, request.force ? 'resume-all, forced' : 'resume-all');
+        this.deps.log.info({ connection: name, resources: held.map((r) => r.id) }, 'resumed all');
+        results.push(...held.map((r) => ({ id: r.id, ok: true, error: null })));
+        continue;
+      }
+      for (const resource of resources) {
+        const scopes = [...(resource.pause !== null || resource.state === 'paused' ? [undefined] : []), ...resource.scopedPauses.map((p) => p.scope)];
         for (const scope of scopes) {
           const label = scope ? `${resource.id} (${scope.type} ${scope.value})` : resource.id;
           results.push(await attempt(label, () => this.resume(resource.id, { force: request.force, scope })));
@@ -137,6 +186,7 @@ export class PauseService {
         resource: id,
         scope,
         pausedBy: pause?.pausedBy ?? null,
+        pausedAt: pause?.pausedAt ?? null,
         reason: pause?.reason ?? null,
         resumeAt: pause?.resumeAt ?? null,
         version: pause?.version ?? null,
@@ -148,6 +198,17 @@ export class PauseService {
       this.deps.log.error({ err: error, resource: id, action }, 'could not write the pause journal');
     }
   }
+}
+
+function pauseCommand(request: PauseRequest): PauseCommand {
+  return {
+    reason: request.reason ?? null,
+    pausedBy: request.pausedBy ?? defaultActor(),
+    resumeAfterMs: request.resumeAfter ?? null,
+    resumeAt: request.resumeAt ? new Date(request.resumeAt) : null,
+    force: request.force,
+    scope: request.scope ?? null,
+  };
 }
 
 async function attempt(id: string, operation: () => Promise<unknown>): Promise<BulkResult> {

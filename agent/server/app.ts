@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { HTTP_STATUS, PauseError } from '../../protocol/errors';
 import { API_PREFIX, type Snapshot } from '../../protocol/messages';
-import { parseOrBadRequest, PauseRequest, ResumeRequest } from '../../protocol/requests';
+import { parseOrBadRequest, PauseRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
 import type { AgentCore } from '../core/agentCore';
 import { checkRequest } from './security';
 
@@ -34,6 +34,11 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
     const id = resourceParam(request);
     const outcome = await core.service.resume(id, parseOrBadRequest(ResumeRequest, request.body));
     response.json({ previous: outcome.previous, resource: await core.refreshed(id) });
+  });
+  api.post('/resources/:connection/:name/stop', async (request, response) => {
+    const id = resourceParam(request);
+    const pause = await core.service.stop(id, parseOrBadRequest(StopRequest, request.body));
+    response.json({ pause, resource: await core.refreshed(id) });
   });
   api.post('/connections/:connection/pause-all', async (request, response) => {
     response.json({ results: await core.pauseAll(String(request.params.connection), parseOrBadRequest(PauseRequest, request.body)) });
