@@ -1,0 +1,282 @@
+import type { Logger } from 'pino';
+import { PauseError } from '../../../protocol/errors';
+import { resourceId, type Capabilities, type PauseDetails, type Resource } from '../../../protocol/resource';
+import { createKafka, describeBrokers } from '../../kafka/access';
+import { ConsumerGroupLag, type GroupLag } from '../../kafka/groupLag';
+import { PauseEffectTracker } from '../../kafka/pauseEffect';
+import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
+import type { KsqlDbConfig } from './config';
+import { isSourceTableQuery, isTransientId, queryLineage, queryState, supportsPause, tooOldMessage, PAUSE_SINCE } from './queries';
+import { KsqlRest, KsqlServerError } from './rest';
+import {
+  CurrentStatusEntity,
+  QueriesEntity,
+  QueryDescriptionsEntity,
+  StreamsEntity,
+  TablesEntity,
+  type CommandStatus,
+  type QueryDescription,
+  type RunningQuery,
+} from './wire';
+
+export const KSQLDB_QUERY_KIND = 'ksqldb-query';
+
+const PERSISTENT: Capabilities = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: false };
+/** ksqlDB refuses PAUSE / RESUME of a source-table query by id, but PAUSE ALL / RESUME ALL include it. */
+const SOURCE_TABLE: Capabilities = { pause: false, resume: false, pauseAll: true, scheduledResume: false, scopedPause: false, stop: false };
+const TRANSIENT: Capabilities = { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false, stop: false };
+
+const LISTING = 'SHOW QUERIES; SHOW QUERIES EXTENDED; LIST STREAMS; LIST TABLES;';
+const VERSION_TTL_MS = 5 * 60_000;
+
+interface Listed {
+  query: RunningQuery;
+  description: QueryDescription | null;
+}
+
+/**
+ * ksqlDB persistent queries (KLIP-63): one connection is one ksqlDB cluster, which may have
+ * several servers. Pause details are not stored by ksqlDB; this adapter lists resources with
+ * `pause: null` and the agent core fills them in from its journal (pauseDetails 'agent').
+ */
+export class KsqlDbAdapter implements BackendAdapter {
+  private readonly rest: KsqlRest;
+  private readonly log: Logger;
+  private readonly lag: ConsumerGroupLag | null;
+  private readonly effects = new PauseEffectTracker();
+  /** Query ids of the last listing by their upper-case spelling: ids compare case-insensitively. */
+  private known = new Map<string, { id: string; queryType: string; statement: string }>();
+  private readonly versions = new Map<string, { version: string; at: number }>();
+  private lagProblem: string | null = null;
+
+  constructor(
+    private readonly config: KsqlDbConfig,
+    context: AdapterContext,
+  ) {
+    this.rest = new KsqlRest(config);
+    this.log = context.log;
+    this.lag = config.kafka ? new ConsumerGroupLag(createKafka(config.kafka, `pipeline-pause-${config.name}`), context.log) : null;
+  }
+
+  canonicalName(name: string): string {
+    return this.known.get(name.toUpperCase())?.id ?? (isTransientId(name) ? name : name.toUpperCase());
+  }
+
+  async list(): Promise<Resource[]> {
+    const { server, entities } = await this.rest.statements(LISTING).catch((error: unknown) => {
+      throw this.failure(error);
+    });
+    const queries = pick(QueriesEntity, entities, server, 'SHOW QUERIES').queries;
+    const descriptions = new Map(pick(QueryDescriptionsEntity, entities, server, 'SHOW QUERIES EXTENDED').queryDescriptions.map((d) => [d.id.toUpperCase(), d]));
+    const topics = new Map<string, string>();
+    for (const source of [...pick(StreamsEntity, entities, server, 'LIST STREAMS').streams, ...pick(TablesEntity, entities, server, 'LIST TABLES').tables]) {
+      topics.set(source.name.toUpperCase(), source.topic);
+    }
+    const listed: Listed[] = queries.map((query) => ({ query, description: descriptions.get(query.id.toUpperCase()) ?? null }));
+    this.known = new Map(listed.map(({ query, description }) => [query.id.toUpperCase(), { id: query.id, queryType: query.queryType, statement: description?.statementText || query.queryString }]));
+
+    const lineage = queryLineage(
+      listed.filter(({ query }) => isPersistent(query)).map(({ query, description }) => ({ id: query.id, sources: description?.sources ?? [], sinks: description?.sinks ?? query.sinks })),
+    );
+    const lags = await this.readLag(listed, topics);
+    const resources = listed.map((entry) => this.toResource(entry, topics, lineage.get(entry.query.id) ?? null, lags));
+    this.effects.retain(resources.map((r) => r.id));
+    return resources.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async get(name: string): Promise<Resource> {
+    const resources = await this.list();
+    const found = resources.find((r) => r.name.toUpperCase() === name.toUpperCase());
+    if (!found) {
+      const known = resources.map((r) => r.name).join(', ');
+      throw new PauseError('NotFound', `no query "${name}" in connection "${this.config.name}" (${known ? `it lists: ${known}` : 'it lists no queries'})`);
+    }
+    return found;
+  }
+
+  async pause(name: string, command: PauseCommand): Promise<PauseDetails> {
+    this.refuseUnpausable(name, 'pause');
+    await this.execute(`PAUSE ${this.canonicalName(name)};`);
+    return placeholder(command);
+  }
+
+  async resume(name: string, _command: ResumeCommand): Promise<ResumeOutcome> {
+    this.refuseUnpausable(name, 'resume');
+    await this.execute(`RESUME ${this.canonicalName(name)};`);
+    return { resumed: true, previous: null };
+  }
+
+  /** One statement for the whole cluster: every persistent query, source-table ones included. */
+  async pauseAll(command: PauseCommand): Promise<PauseDetails> {
+    await this.execute('PAUSE ALL;');
+    return placeholder(command);
+  }
+
+  async resumeAll(_command: ResumeCommand): Promise<void> {
+    await this.execute('RESUME ALL;');
+  }
+
+  async close(): Promise<void> {
+    await this.lag?.close();
+  }
+
+  private refuseUnpausable(name: string, verb: 'pause' | 'resume'): void {
+    const known = this.known.get(name.toUpperCase());
+    if (isTransientId(name) || (known && known.queryType !== 'PERSISTENT')) {
+      const type = known?.queryType ?? 'transient';
+      throw new PauseError('Unsupported', `${known?.id ?? name} is a ${type} (transient) query; ksqlDB can ${verb} only persistent queries`);
+    }
+  }
+
+  /** Sends a PAUSE / RESUME statement and follows a QUEUED answer until the cluster has applied it. */
+  private async execute(statement: string): Promise<void> {
+    await this.requirePauseSupport();
+    let answer: { server: string; entities: unknown[] };
+    try {
+      answer = await this.rest.statements(statement);
+    } catch (error) {
+      throw this.failure(error, statement);
+    }
+    const parsed = CurrentStatusEntity.safeParse(answer.entities[0]);
+    if (!parsed.success) throw new PauseError('BackendError', `ksqlDB at ${answer.server} answered "${statement}" with something other than a command status`);
+    const { commandId, commandStatus } = parsed.data;
+    const final = await this.follow(answer.server, statement, commandId, commandStatus);
+    this.log.info({ statement, commandId, status: final.status, message: final.message, server: answer.server, queued: commandStatus.status !== final.status }, 'ksqlDB command applied');
+  }
+
+  private async follow(server: string, statement: string, commandId: string, first: CommandStatus): Promise<CommandStatus> {
+    const deadline = Date.now() + this.config.commandTimeoutSeconds * 1000;
+    let status = first;
+    let wait = 100;
+    for (;;) {
+      if (status.status === 'SUCCESS') return status;
+      if (status.status === 'ERROR' || status.status === 'TERMINATED') throw new PauseError('BackendError', `${status.message || `command ${commandId} ended ${status.status}`} (ksqlDB at ${server})`);
+      if (Date.now() > deadline) {
+        throw new PauseError(
+          'BackendError',
+          `ksqlDB at ${server} has not applied "${statement}" within ${this.config.commandTimeoutSeconds}s (command ${commandId}: ${status.status}${status.message ? `, ${status.message}` : ''}); it is in the command topic and may still apply`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(wait * 2, 1000);
+      try {
+        status = await this.rest.status(server, commandId);
+      } catch (error) {
+        if (error instanceof KsqlServerError && error.httpStatus < 500) throw this.failure(error, statement);
+        if (Date.now() > deadline) throw this.failure(error, statement);
+      }
+    }
+  }
+
+  private async requirePauseSupport(): Promise<void> {
+    for (const server of this.rest.servers) {
+      let cached = this.versions.get(server);
+      if (!cached || Date.now() - cached.at > VERSION_TTL_MS) {
+        try {
+          cached = { version: (await this.rest.info(server)).version, at: Date.now() };
+          this.versions.set(server, cached);
+        } catch {
+          continue; // an unreachable server is not the one that will answer
+        }
+      }
+      if (supportsPause(cached.version) === false) throw new PauseError('Unsupported', tooOldMessage(server, cached.version));
+      return;
+    }
+  }
+
+  /** The server's own words, with the server named; the code says what kind of failure it is. */
+  private failure(error: unknown, statement?: string): PauseError {
+    if (error instanceof PauseError) return error;
+    if (!(error instanceof KsqlServerError)) return new PauseError('BackendError', `ksqlDB: ${(error as Error).message}`);
+    const message = `${error.message} (ksqlDB at ${error.server})`;
+    if (/^Unknown queryId/i.test(error.message)) return new PauseError('NotFound', message);
+    if (/linked to a source table/i.test(error.message)) return new PauseError('Unsupported', message);
+    if (statement && /^(PAUSE|RESUME)\b/i.test(statement) && /syntax error|mismatched input|extraneous input|no viable alternative/i.test(error.message)) {
+      return new PauseError('Unsupported', `ksqlDB at ${error.server} does not understand ${statement.split(' ')[0]} (it needs ${PAUSE_SINCE} or later): ${error.message}`);
+    }
+    if (error.httpStatus === 401 || error.httpStatus === 403) return new PauseError('BackendError', `ksqlDB at ${error.server} refused the request (HTTP ${error.httpStatus}): ${error.message}`);
+    return new PauseError('BackendError', message);
+  }
+
+  private async readLag(listed: Listed[], topics: Map<string, string>): Promise<Map<string, GroupLag>> {
+    if (!this.lag || !this.config.kafka) return new Map();
+    const groups = listed
+      .filter(({ query, description }) => isPersistent(query) && description?.consumerGroupId)
+      .map(({ description }) => ({
+        groupId: description!.consumerGroupId!,
+        topics: description!.sources.map((s) => topics.get(s.toUpperCase())).filter((t): t is string => t !== undefined),
+      }));
+    if (!groups.length) return new Map();
+    try {
+      const lags = await this.lag.read(groups);
+      if (this.lagProblem) this.log.info('Kafka lag readable again');
+      this.lagProblem = null;
+      return lags;
+    } catch (error) {
+      const problem = `lag unknown: Kafka at ${describeBrokers(this.config.kafka)}: ${(error as Error).message}`;
+      if (problem !== this.lagProblem) this.log.warn({ err: (error as Error).message }, 'cannot read consumer-group lag');
+      this.lagProblem = problem;
+      return new Map();
+    }
+  }
+
+  private toResource({ query, description }: Listed, topics: Map<string, string>, lineage: { upstream: string[]; downstream: string[] } | null, lags: Map<string, GroupLag>): Resource {
+    const id = resourceId(this.config.name, query.id);
+    const persistent = isPersistent(query);
+    const statement = description?.statementText || query.queryString;
+    const sourceTable = persistent && isSourceTableQuery(statement);
+    const { state, stateDetail } = queryState(query.statusCount, description?.ksqlHostQueryStatus ?? {});
+    const details: string[] = stateDetail ? [stateDetail] : [];
+    if (!persistent) details.push(`${query.queryType} query: ksqlDB cannot pause it`);
+    if (sourceTable) details.push('linked to a source table: ksqlDB pauses it only with PAUSE ALL');
+    const lag = description?.consumerGroupId ? lags.get(description.consumerGroupId) : undefined;
+    if (lag?.lost) details.push(`${lag.lost} ${lag.lost === 1 ? 'record' : 'records'} deleted by retention before this query read them`);
+    const errors = (description?.queryErrors ?? []).map((e) => e.errorMessage).filter((m): m is string => Boolean(m));
+    const held = state === 'paused' || state === 'partially-paused';
+    const asTopic = (name: string) => `kafka-topic:${name}`;
+    return {
+      id,
+      kind: KSQLDB_QUERY_KIND,
+      connection: this.config.name,
+      name: query.id,
+      state,
+      stateDetail: details.length ? details.join('; ') : null,
+      pause: null,
+      scopedPauses: [],
+      backlog: {
+        pending: lag?.lag ?? null,
+        inFlight: null,
+        oldestPendingAt: lag?.oldestUnconsumedAt ? new Date(lag.oldestUnconsumedAt).toISOString() : null,
+        dataLossAt: lag?.dataLossAt ? new Date(lag.dataLossAt).toISOString() : null,
+      },
+      workers: null,
+      lineage: {
+        upstream: (lineage?.upstream ?? []).map((q) => resourceId(this.config.name, q)),
+        downstream: (lineage?.downstream ?? []).map((q) => resourceId(this.config.name, q)),
+        inputs: (description?.sources ?? []).map((s) => topics.get(s.toUpperCase())).filter((t): t is string => t !== undefined).map(asTopic),
+        outputs: query.sinkKafkaTopics.map(asTopic),
+      },
+      capabilities: !persistent ? TRANSIENT : sourceTable ? SOURCE_TABLE : PERSISTENT,
+      pauseEffect: persistent ? this.effects.observe(id, held, lag ? { positions: lag.positions, pending: lag.lag } : null) : null,
+      lastError: errors.length ? errors.join('; ') : persistent && this.lagProblem ? this.lagProblem : null,
+      observedAt: new Date().toISOString(),
+    };
+  }
+}
+
+function isPersistent(query: RunningQuery): boolean {
+  return query.queryType === 'PERSISTENT' && !isTransientId(query.id);
+}
+
+function placeholder(command: PauseCommand): PauseDetails {
+  // ksqlDB keeps no details; the core's journal supplies the real ones (pauseDetails 'agent').
+  return { pausedAt: new Date().toISOString(), pausedBy: command.pausedBy, reason: command.reason, resumeAt: null, version: null };
+}
+
+function pick<T extends { '@type': string }>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, entities: unknown[], server: string, statement: string): T {
+  for (const entity of entities) {
+    const parsed = schema.safeParse(entity);
+    if (parsed.success) return parsed.data;
+  }
+  throw new PauseError('BackendError', `ksqlDB at ${server} answered "${statement};" with no entity of the expected type`);
+}
