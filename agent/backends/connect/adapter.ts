@@ -1,0 +1,257 @@
+import type { Logger } from 'pino';
+import { PauseError } from '../../../protocol/errors';
+import type { PauseDetails, Resource, ResourceState } from '../../../protocol/resource';
+import { resourceId } from '../../../protocol/resource';
+import { createKafka, describeBrokers } from '../../kafka/access';
+import { ConsumerGroupLag, type GroupLag } from '../../kafka/groupLag';
+import { PauseEffectTracker, type Progress } from '../../kafka/pauseEffect';
+import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../types';
+import type { KafkaConnectConfig } from './config';
+import { ConnectRest, type ConnectorInfo, type ConnectorStatus } from './rest';
+import { SourceOffsetsWatch } from './sourceOffsets';
+import { connectorView } from './status';
+
+export const KAFKA_CONNECT_KIND = 'kafka-connect';
+
+const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: true };
+
+/** Active topics of source connectors change rarely; asking for them on every poll is wasteful. */
+const TOPICS_TTL_MS = 30_000;
+const SETTLE_POLL_MS = 250;
+
+/** States in which a connector should make no progress: what proof of pause watches. */
+const HELD = new Set<ResourceState>(['paused', 'pausing', 'stopped']);
+
+interface Entry {
+  status: ConnectorStatus;
+  info: ConnectorInfo | null;
+}
+
+/**
+ * Kafka Connect connectors (one connection = one Connect cluster, reached through any worker's
+ * REST API). Connect keeps only the target state, never who paused or why, so this backend
+ * declares `pauseDetails: 'agent'`: the core fills `pause` from its journal. The adapter reports
+ * what Connect reports, and nothing it has not confirmed (see connectorView).
+ *
+ * With `kafka` set, sink connectors get the lag of their consumer group (`connect-<name>`) and
+ * the data-loss deadline of what waits for them, through the shared agent/kafka module, as
+ * ksqlDB queries do. Proof that a pause holds watches the sink's committed offsets, or a source's
+ * offsets (GET /connectors/{name}/offsets), while it is held.
+ */
+export class KafkaConnectAdapter implements BackendAdapter {
+  private readonly rest: ConnectRest;
+  private readonly log: Logger;
+  private readonly topics = new Map<string, { topics: string[] | null; at: number }>();
+  private readonly lag: ConsumerGroupLag | null;
+  private readonly effects = new PauseEffectTracker();
+  private readonly sourceWatch = new SourceOffsetsWatch();
+  private lagProblem: string | null = null;
+
+  constructor(
+    private readonly config: KafkaConnectConfig,
+    context: AdapterContext,
+  ) {
+    this.rest = new ConnectRest(config.url, config.requestTimeoutSeconds * 1000);
+    this.log = context.log;
+    this.lag = config.kafka ? new ConsumerGroupLag(createKafka(config.kafka, `pipeline-pause-${config.name}`), context.log) : null;
+  }
+
+  async list(): Promise<Resource[]> {
+    const expanded = await this.rest.expanded();
+    const names = this.config.connectors ?? Object.keys(expanded).sort();
+    const entries: Entry[] = [];
+    const missing: Resource[] = [];
+    for (const name of names) {
+      const entry = expanded[name];
+      if (entry?.status) entries.push({ status: entry.status, info: entry.info ?? null });
+      else missing.push({ ...this.emptyResource(name), stateDetail: 'not on this Connect cluster', lastError: `Kafka Connect at ${this.rest.baseUrl} has no connector "${name}"` });
+    }
+    const resources = [...(await this.toResources(entries)), ...missing];
+    this.effects.retain(resources.map((r) => r.id));
+    this.sourceWatch.retain(resources.map((r) => r.id));
+    return linkWithinCluster(resources);
+  }
+
+  async get(name: string): Promise<Resource> {
+    this.requireListed(name);
+    const status = await this.rest.status(name);
+    const info = await this.rest.info(name).catch(() => null);
+    const [resource] = await this.toResources([{ status, info }]);
+    return resource;
+  }
+
+  async pause(name: string, command: PauseCommand): Promise<PauseDetails> {
+    if (command.scope) throw new PauseError('Unsupported', `a Kafka Connect connector is paused as a whole; "${name}" has no task types or shards`);
+    this.requireListed(name);
+    await this.rest.transition(name, 'pause');
+    await this.settle(name, 'paused');
+    return details(command);
+  }
+
+  async resume(name: string, command: ResumeCommand): Promise<ResumeOutcome> {
+    if (command.scope) throw new PauseError('Unsupported', `a Kafka Connect connector is resumed as a whole; "${name}" has no task types or shards`);
+    this.requireListed(name);
+    await this.rest.transition(name, 'resume');
+    await this.settle(name, 'running');
+    return { resumed: true, previous: null };
+  }
+
+  /** PUT /stop (Connect 3.5+): the tasks are shut down and removed; resume starts them again. */
+  async stop(name: string, command: StopCommand): Promise<PauseDetails> {
+    this.requireListed(name);
+    await this.rest.transition(name, 'stop');
+    await this.settle(name, 'stopped');
+    return { pausedAt: new Date().toISOString(), pausedBy: command.pausedBy, reason: command.reason, resumeAt: null, version: null };
+  }
+
+  async close(): Promise<void> {
+    await this.lag?.close();
+  }
+
+  /** Waits (up to settleSeconds) for Connect to report the connector and all its tasks in `target`. */
+  private async settle(name: string, target: ResourceState): Promise<void> {
+    const deadline = Date.now() + this.config.settleSeconds * 1000;
+    let seen: string | null = null;
+    while (Date.now() < deadline) {
+      try {
+        const view = connectorView(await this.rest.status(name));
+        // A connector with failed tasks never gets them all RUNNING again by a resume.
+        if (view.state === target || (target === 'running' && view.state === 'failed')) return;
+        seen = view.stateDetail ?? view.state;
+      } catch (error) {
+        seen = (error as Error).message;
+      }
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    }
+    if (this.config.settleSeconds > 0) this.log.info({ connector: name, target, seen }, `Kafka Connect has not reported the connector ${target} yet`);
+  }
+
+  private requireListed(name: string): void {
+    if (this.config.connectors && !this.config.connectors.includes(name)) {
+      throw new PauseError('NotFound', `connector "${name}" is not one of connection "${this.config.name}"'s connectors (${this.config.connectors.join(', ')})`);
+    }
+  }
+
+  private async toResources(entries: Entry[]): Promise<Resource[]> {
+    const lags = await this.readLag(entries);
+    return Promise.all(entries.map((entry) => this.toResource(entry, lags)));
+  }
+
+  private async toResource({ status, info }: Entry, lags: Map<string, GroupLag>): Promise<Resource> {
+    const view = connectorView(status);
+    const resource = this.emptyResource(status.name);
+    resource.state = view.state;
+    resource.lastError = view.lastError;
+    const notes = view.stateDetail ? [view.stateDetail] : [];
+    const held = HELD.has(view.state);
+    // Already held: pause-all leaves it alone (a pause would turn a stopped connector into a paused one).
+    resource.capabilities = { ...CAPABILITIES, pause: !held };
+    const type = status.type ?? info?.type;
+    if (type === 'sink' && info) {
+      resource.lineage.inputs = sinkTopics(info).map(topicId);
+      const lag = lags.get(sinkGroup(info));
+      if (lag) {
+        resource.backlog = {
+          pending: lag.lag,
+          inFlight: null,
+          oldestPendingAt: lag.oldestUnconsumedAt !== null ? new Date(lag.oldestUnconsumedAt).toISOString() : null,
+          dataLossAt: lag.dataLossAt !== null ? new Date(lag.dataLossAt).toISOString() : null,
+        };
+        if (lag.lost) notes.push(`${lag.lost} ${lag.lost === 1 ? 'record' : 'records'} deleted by retention before this connector read them`);
+      } else if (this.lagProblem) {
+        resource.lastError = [resource.lastError, this.lagProblem].filter(Boolean).join('; ');
+      }
+      const progress: Progress | null = lag ? { positions: lag.positions, pending: lag.lag } : null;
+      resource.pauseEffect = this.effects.observe(resource.id, held, progress);
+    } else if (type === 'source') {
+      const topics = new Set(await this.activeTopics(status.name));
+      if (info?.config.topic) topics.add(info.config.topic);
+      resource.lineage.outputs = [...topics].sort().map(topicId);
+      const offsets = held ? await this.rest.sourceOffsets(status.name) : null;
+      resource.pauseEffect = this.sourceWatch.observe(resource.id, held, offsets ? JSON.stringify(offsets) : null);
+    }
+    resource.stateDetail = notes.length ? notes.join('; ') : null;
+    return resource;
+  }
+
+  /** Lag of every sink connector's consumer group, when the connection names its Kafka cluster. */
+  private async readLag(entries: Entry[]): Promise<Map<string, GroupLag>> {
+    if (!this.lag || !this.config.kafka) return new Map();
+    const groups = entries
+      .filter((e) => (e.status.type ?? e.info?.type) === 'sink' && e.info)
+      .map((e) => ({ groupId: sinkGroup(e.info!), topics: sinkTopics(e.info!) }));
+    if (!groups.length) return new Map();
+    try {
+      const lags = await this.lag.read(groups);
+      if (this.lagProblem) this.log.info('Kafka lag readable again');
+      this.lagProblem = null;
+      return lags;
+    } catch (error) {
+      const problem = `lag unknown: Kafka at ${describeBrokers(this.config.kafka)}: ${(error as Error).message}`;
+      if (problem !== this.lagProblem) this.log.warn({ err: (error as Error).message }, 'cannot read consumer-group lag');
+      this.lagProblem = problem;
+      return new Map();
+    }
+  }
+
+  private async activeTopics(name: string): Promise<string[]> {
+    const cached = this.topics.get(name);
+    if (cached && Date.now() - cached.at < TOPICS_TTL_MS) return cached.topics ?? [];
+    const topics = await this.rest.activeTopics(name);
+    this.topics.set(name, { topics, at: Date.now() });
+    return topics ?? [];
+  }
+
+  private emptyResource(name: string): Resource {
+    return {
+      id: resourceId(this.config.name, name),
+      kind: KAFKA_CONNECT_KIND,
+      connection: this.config.name,
+      name,
+      state: 'unknown',
+      stateDetail: null,
+      pause: null,
+      scopedPauses: [],
+      backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null },
+      workers: null,
+      lineage: { upstream: [], downstream: [], inputs: [], outputs: [] },
+      capabilities: CAPABILITIES,
+      pauseEffect: null,
+      lastError: null,
+      observedAt: new Date().toISOString(),
+    };
+  }
+}
+
+/** A sink's consumer group: `connect-<name>` unless the connector overrides it. */
+function sinkGroup(info: ConnectorInfo): string {
+  return info.config['consumer.override.group.id'] ?? `connect-${info.name}`;
+}
+
+/** Topics a sink reads, from `topics` (a `topics.regex` sink shows those its group has committed on). */
+function sinkTopics(info: ConnectorInfo): string[] {
+  return (info.config.topics ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+}
+
+function topicId(topic: string): string {
+  return `kafka-topic:${topic}`;
+}
+
+/** Sources and sinks of one cluster that share a topic are each other's upstream / downstream. */
+function linkWithinCluster(resources: Resource[]): Resource[] {
+  for (const resource of resources) {
+    resource.lineage.upstream = resources.filter((other) => other !== resource && other.lineage.outputs.some((t) => resource.lineage.inputs.includes(t))).map((r) => r.id);
+    resource.lineage.downstream = resources.filter((other) => other !== resource && other.lineage.inputs.some((t) => resource.lineage.outputs.includes(t))).map((r) => r.id);
+  }
+  return resources;
+}
+
+/** What the journal records for this pause (the core keeps the details: pauseDetails 'agent'). */
+function details(command: PauseCommand): PauseDetails {
+  const now = new Date();
+  const resumeAt = command.resumeAfterMs !== null ? new Date(now.getTime() + command.resumeAfterMs) : command.resumeAt;
+  return { pausedAt: now.toISOString(), pausedBy: command.pausedBy, reason: command.reason, resumeAt: resumeAt?.toISOString() ?? null, version: null };
+}

@@ -1,0 +1,11 @@
+import type { BackendDefinition } from '../types';
+import { KafkaConnectAdapter } from './adapter';
+import { KafkaConnectConfig } from './config';
+
+export const kafkaConnectBackend: BackendDefinition<KafkaConnectConfig> = {
+  kind: 'kafka-connect',
+  configSchema: KafkaConnectConfig,
+  // Connect stores only the target state: who paused, why and until when live in the journal.
+  pauseDetails: 'agent',
+  create: (config, context) => new KafkaConnectAdapter(config, context),
+};

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { PauseError } from '../../../protocol/errors';
+
+const optionalNumber = z.number().nullish();
+const optionalText = z.string().nullish();
+
+/**
+ * A sync job as Relational Migrator's REST API (1.7.0+) returns it. Only the fields the adapter
+ * reads are checked; the rest pass through untouched, so a newer Migrator's additions do no harm.
+ */
+export const MigratorJob = z.looseObject({
+  id: z.union([z.string(), z.number()]).transform(String),
+  projectId: z.union([z.string(), z.number()]).transform(String).nullish(),
+  status: z.string(),
+  cdcStatus: optionalText,
+  options: z.looseObject({ mode: optionalText }).nullish(),
+  submittedAt: optionalText,
+  cdcStatistics: z
+    .looseObject({ startedAt: optionalText, lastEventTime: optionalText, eventsInLastHour: optionalNumber, eventsInLastMinute: optionalNumber, totalEventsSeen: optionalNumber })
+    .nullish(),
+  failureError: z.unknown().optional(),
+});
+export type MigratorJob = z.output<typeof MigratorJob>;
+
+/** `GET /jobs`: a list, or a page of one (tolerated, since the shape is not documented). */
+const JobList = z.union([z.array(MigratorJob), z.looseObject({ content: z.array(MigratorJob) }).transform((page) => page.content), z.looseObject({ jobs: z.array(MigratorJob) }).transform((page) => page.jobs)]);
+
+/** Error bodies (400 / 404 since mid-2026; older releases used 432, 434, 470, 471, 473, 480). */
+const ErrorBody = z.looseObject({ jobId: z.unknown().optional(), message: z.string().optional(), description: z.string().optional(), timestamp: z.unknown().optional() });
+
+export interface JobQuery {
+  limit: number;
+  projectId?: string;
+}
+
+/** Relational Migrator's REST API: no authentication, localhost only unless run unattended. */
+export class MigratorApi {
+  readonly baseUrl: string;
+  private readonly apiUrl: string;
+
+  constructor(
+    url: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.baseUrl = url.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+    this.apiUrl = `${this.baseUrl}/api/v1`;
+  }
+
+  async jobs(query: JobQuery): Promise<MigratorJob[]> {
+    const params = new URLSearchParams({ sort: 'submittedAt,DESC', limit: String(query.limit) });
+    if (query.projectId) params.set('projectId', query.projectId);
+    return this.parse(JobList, await this.call('GET', `/jobs?${params}`), 'GET /jobs');
+  }
+
+  async job(id: string): Promise<MigratorJob> {
+    return this.parse(MigratorJob, await this.call('GET', `/jobs/${encodeURIComponent(id)}`), `GET /jobs/${id}`);
+  }
+
+  /** POST /jobs/{id}/pause | resume; answers 200 with the job. */
+  async action(id: string, action: 'pause' | 'resume'): Promise<MigratorJob> {
+    return this.parse(MigratorJob, await this.call('POST', `/jobs/${encodeURIComponent(id)}/${action}`), `POST /jobs/${id}/${action}`);
+  }
+
+  private parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.output<T> {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new PauseError('BackendError', `Relational Migrator at ${this.baseUrl} answered ${what} with a body this agent does not understand`);
+    return parsed.data;
+  }
+
+  private async call(method: string, path: string): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.apiUrl}${path}`, { method, headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : ((error as { cause?: Error }).cause?.message ?? (error as Error).message);
+      throw new PauseError('BackendUnavailable', `cannot reach Relational Migrator at ${this.baseUrl} (${reason})`);
+    }
+    const text = await response.text();
+    const json = text ? safeJson(text) : undefined;
+    if (response.ok) return json;
+    throw new PauseError(errorCode(response.status), `Relational Migrator (${this.baseUrl}) answered ${response.status}: ${errorText(json, text, response.status)}`);
+  }
+}
+
+/** "Job cannot be paused (The job is not in its CDC stage)": the message and its description. */
+function errorText(json: unknown, text: string, status: number): string {
+  const body = ErrorBody.safeParse(json);
+  if (body.success && (body.data.message || body.data.description)) {
+    const { message, description } = body.data;
+    return message && description && description !== message ? `${message} (${description})` : (message ?? description ?? '');
+  }
+  return text ? text.slice(0, 300) : `HTTP ${status} with an empty body`;
+}
+
+function errorCode(status: number): PauseError['code'] {
+  if (status === 404) return 'NotFound';
+  if (status >= 500) return status === 503 ? 'BackendUnavailable' : 'BackendError';
+  // 400 and the older custom 4xx codes: the Migrator refused in the job's current state.
+  return 'Conflict';
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

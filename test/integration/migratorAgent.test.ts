@@ -1,0 +1,219 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Journal } from '../../agent/core/journal';
+import { OUTSIDE_PAUSER } from '../../agent/core/journalPauses';
+import { AgentClient } from '../../client/agentClient';
+import { agentPaths } from '../../protocol/paths';
+import type { Resource } from '../../protocol/resource';
+import { startTestAgent, type TestAgent } from '../support/agentHarness';
+import { cli, type TestHome } from '../support/testEnv';
+import { RelationalMigratorStandIn } from '../standins/migrator/migratorStandIn';
+
+/**
+ * The Relational Migrator adapter through the real agent and CLI, against the Relational
+ * Migrator STAND-IN (test/standins/migrator): the real Migrator is proprietary and cannot run
+ * here. Job states are read from the stand-in directly, never through the product.
+ */
+const HOUR = 3600_000;
+const RETENTION_MS = 72 * HOUR;
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${String(last)})` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('Relational Migrator sync jobs through the agent (Relational Migrator stand-in)', function () {
+  this.timeout(60_000);
+  let standIn: RelationalMigratorStandIn;
+  let home: TestHome;
+  let agent: TestAgent;
+  let client: AgentClient;
+
+  const id = (job: Record<string, unknown>, connection = 'migrator') => `${connection}/${String(job.id)}`;
+  const standInJob = (job: Record<string, unknown>) => standIn.job(String(job.id));
+  const pauseCalls = () => standIn.requests.filter((r) => /\/pause$/.test(r));
+  const row = (job: Record<string, unknown>, what: string, accept: (r: Resource) => boolean, connection = 'migrator') =>
+    waitFor(`job ${String(job.id)} ${what}`, async () => {
+      const found = (await client.snapshot()).resources.find((r) => r.id === id(job, connection));
+      return found && accept(found) ? found : false;
+    });
+
+  before(async () => {
+    standIn = await RelationalMigratorStandIn.start();
+    const paths = agentPaths({ home: mkdtempSync(join(tmpdir(), 'pp-home-migrator-')) });
+    home = { paths, writeConnections: () => undefined };
+    writeFileSync(
+      paths.connections,
+      JSON.stringify({
+        connections: [
+          { name: 'migrator', kind: 'relational-migrator', url: standIn.url, cdcRetention: '72h', pollIntervalSeconds: 0.3, settleSeconds: 2 },
+          // The same Migrator, declared as running without Kafka: pause is never offered.
+          { name: 'no-kafka', kind: 'relational-migrator', url: standIn.url, kafkaSupport: false, pollIntervalSeconds: 0.3 },
+        ],
+      }),
+    );
+    agent = await startTestAgent(paths);
+    client = new AgentClient(`http://127.0.0.1:${agent.port}`, agent.token);
+  });
+
+  after(async () => {
+    await agent?.close();
+    await standIn?.close();
+  });
+
+  it('lists jobs by stage and offers pause only to a continuous job in its CDC stage, saying why not otherwise', async () => {
+    const inCdc = standIn.submit({ projectId: 'orders' });
+    standIn.setStage(String(inCdc.id), 'cdc');
+    const inSnapshot = standIn.submit({ projectId: 'orders' });
+    const snapshotOnly = standIn.submit({ projectId: 'orders', mode: 'SNAPSHOT' });
+    const failed = standIn.submit({ projectId: 'orders' });
+    standIn.setStage(String(failed.id), 'failed', 'ORA-01555: snapshot too old');
+
+    const cdcRow = await row(inCdc, 'in its CDC stage', (r) => r.state === 'running');
+    assert.equal(cdcRow.kind, 'relational-migrator');
+    assert.equal(cdcRow.capabilities.pause, true);
+    assert.equal(cdcRow.capabilities.pauseUnavailable, null);
+    assert.match(cdcRow.stateDetail ?? '', /^CDC stage, 300 events in the last minute; project orders$/);
+
+    const snapshotRow = await row(inSnapshot, 'in its snapshot stage', (r) => r.state === 'running');
+    assert.equal(snapshotRow.capabilities.pause, false);
+    assert.equal(snapshotRow.capabilities.pauseUnavailable, 'it is still in its snapshot stage; pause is offered once its CDC stage runs');
+    assert.equal(snapshotRow.stateDetail, 'snapshot stage; project orders');
+    const onlyRow = await row(snapshotOnly, 'listed', () => true);
+    assert.equal(onlyRow.capabilities.pauseUnavailable, 'it is a snapshot-only job; only continuous sync jobs have a CDC stage that can pause');
+    const failedRow = await row(failed, 'failed', (r) => r.state === 'failed');
+    assert.equal(failedRow.lastError, 'ORA-01555: snapshot too old');
+    const noKafka = await row(inCdc, 'listed without Kafka support', () => true, 'no-kafka');
+    assert.equal(noKafka.capabilities.pause, false);
+    assert.match(noKafka.capabilities.pauseUnavailable ?? '', /without Kafka support .*only Kafka-backed sync jobs can pause/);
+
+    // Asked anyway (CLI through the agent): refused with the reason, and the Migrator never asked.
+    const refused = await cli(home, ['pause', id(inSnapshot)], { useAgent: true });
+    assert.deepEqual([refused.code, refused.stderr], [1, `error: cannot pause Relational Migrator job ${String(inSnapshot.id)}: it is still in its snapshot stage; pause is offered once its CDC stage runs`]);
+    const refusedOnly = await cli(home, ['pause', id(snapshotOnly)], { useAgent: true });
+    assert.match(refusedOnly.stderr, /snapshot-only job; only continuous sync jobs have a CDC stage that can pause$/);
+    assert.match((await cli(home, ['pause', id(inCdc, 'no-kafka')], { useAgent: true })).stderr, /runs without Kafka support/);
+    assert.deepEqual(pauseCalls(), []);
+    const status = await cli(home, ['status', id(inSnapshot)], { useAgent: true });
+    assert.match(status.stdout, /^Sync job: migrator\/.*\nStatus: RUNNING \(snapshot stage; project orders\)\nPause: not available: it is still in its snapshot stage; pause is offered once its CDC stage runs/);
+
+    // Once the snapshot is done and CDC runs, pause is offered.
+    standIn.setStage(String(inSnapshot.id), 'cdc');
+    await row(inSnapshot, 'pausable in its CDC stage', (r) => r.capabilities.pause);
+  });
+
+  it("pauses and resumes a job in its CDC stage through the Migrator's API; the retention deadline counts from the pause", async () => {
+    const job = standIn.submit({ projectId: 'billing' });
+    standIn.setStage(String(job.id), 'cdc');
+    await row(job, 'pausable', (r) => r.capabilities.pause);
+    const before = Date.now();
+    const paused = await client.pause(id(job), { reason: 'altering the target collection', pausedBy: 'dana' });
+    const after = Date.now();
+    assert.deepEqual([standInJob(job).status, standInJob(job).cdcStatus], ['PAUSED', 'PAUSED'], 'the Migrator itself reports the job paused');
+    assert.deepEqual(pauseCalls().at(-1), `POST /api/v1/jobs/${String(job.id)}/pause`);
+    assert.equal(paused.resource.state, 'paused');
+    assert.equal(paused.resource.pause?.pausedBy, 'dana');
+    assert.equal(paused.resource.pause?.reason, 'altering the target collection');
+    const lossAt = Date.parse(paused.resource.backlog.dataLossAt ?? '');
+    assert.ok(lossAt >= before + RETENTION_MS && lossAt <= after + RETENTION_MS, `deadline ${paused.resource.backlog.dataLossAt} is the pause + 72h`);
+    assert.equal(paused.resource.stateDetail, 'CDC stage paused; CDC retention 72 hours; project billing');
+
+    const events = (standInJob(job).cdcStatistics as { totalEventsSeen: number }).totalEventsSeen;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal((standInJob(job).cdcStatistics as { totalEventsSeen: number }).totalEventsSeen, events, 'no events captured while paused');
+
+    const status = await cli(home, ['status', id(job)], { useAgent: true });
+    assert.match(status.stdout, /\nResume before: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 72 hours\); paused data may be lost after that/);
+    assert.match(status.stdout, /\nPaused by: dana\nReason: altering the target collection\n/);
+
+    const resumed = await client.resume(id(job), {});
+    assert.equal(resumed.previous?.pausedBy, 'dana');
+    assert.equal(resumed.resource.state, 'running');
+    // Running again: the deadline shown is the one a pause begun now would have (to the minute).
+    const ifPausedNow = Date.parse(resumed.resource.backlog.dataLossAt ?? '');
+    assert.ok(ifPausedNow > Date.now() + RETENTION_MS - 61_000 && ifPausedNow <= Date.now() + RETENTION_MS, resumed.resource.backlog.dataLossAt ?? 'none');
+    assert.deepEqual([standInJob(job).status, standInJob(job).cdcStatus], ['RUNNING', 'RUNNING']);
+    const entries = (await new Journal(home.paths.journal).read()).filter((e) => e.resource === id(job));
+    assert.deepEqual(entries.map((e) => [e.action, e.pausedBy, e.reason]), [
+      ['pause', 'dana', 'altering the target collection'],
+      ['resume', 'dana', 'altering the target collection'],
+    ]);
+  });
+
+  it('a job paused in the Migrator itself: shown paused, deadline counted from when CDC was last seen running', async () => {
+    const job = standIn.submit({ projectId: 'billing' });
+    standIn.setStage(String(job.id), 'cdc');
+    await row(job, 'seen running in CDC', (r) => r.capabilities.pause);
+    const pausedAt = Date.now();
+    const direct = await fetch(`${standIn.url}/api/v1/jobs/${String(job.id)}/pause`, { method: 'POST' });
+    assert.equal(direct.status, 200);
+    const seen = await row(job, 'paused', (r) => r.state === 'paused' && r.pause !== null);
+    assert.equal(seen.pause?.pausedBy, OUTSIDE_PAUSER);
+    const lossAt = Date.parse(seen.backlog.dataLossAt ?? '');
+    assert.ok(lossAt <= pausedAt + RETENTION_MS, 'never later than the real deadline');
+    assert.ok(lossAt >= pausedAt + RETENTION_MS - 2000, 'within a poll or so of it');
+    assert.match(seen.stateDetail ?? '', /counted from when CDC was last seen running/);
+    await client.resume(id(job), {});
+    assert.equal(standInJob(job).cdcStatus, 'RUNNING');
+  });
+
+  it('auto-resumes a job paused for a while (the agent keeps the time: the Migrator has none)', async () => {
+    const job = standIn.submit({ projectId: 'billing' });
+    standIn.setStage(String(job.id), 'cdc');
+    await row(job, 'pausable', (r) => r.capabilities.pause);
+    const paused = await client.pause(id(job), { resumeAfter: '2s' });
+    assert.ok(paused.resource.pause?.resumeAt);
+    assert.equal(standInJob(job).cdcStatus, 'PAUSED');
+    await waitFor('the agent to resume the job', async () => standInJob(job).cdcStatus === 'RUNNING', 10_000);
+    const actions = (await new Journal(home.paths.journal).read()).filter((e) => e.resource === id(job)).map((e) => e.action);
+    assert.deepEqual(actions, ['pause', 'auto-resume']);
+  });
+
+  it("surfaces the Migrator's error bodies: unknown job, a refusal it makes itself, and pre-2026 status codes", async () => {
+    const unknown = await cli(home, ['pause', 'migrator/no-such-job'], { useAgent: true });
+    assert.deepEqual([unknown.code, unknown.stderr], [2, `error: Relational Migrator (${standIn.url}) answered 404: Job not found (There is no sync job with id no-such-job)`]);
+
+    // The connection says Kafka (the default), the Migrator says otherwise: its own answer is shown.
+    const job = standIn.submit({ projectId: 'billing' });
+    standIn.setStage(String(job.id), 'cdc');
+    await row(job, 'pausable', (r) => r.capabilities.pause);
+    standIn.kafka = false;
+    try {
+      const refused = await cli(home, ['pause', id(job)], { useAgent: true });
+      assert.deepEqual(
+        [refused.code, refused.stderr],
+        [1, `error: Relational Migrator (${standIn.url}) answered 400: Job cannot be paused (Pausing a sync job requires Relational Migrator to run with Kafka support)`],
+      );
+      assert.equal(standInJob(job).cdcStatus, 'RUNNING');
+    } finally {
+      standIn.kafka = true;
+    }
+
+    // Releases before mid-2026 answered with custom codes: any non-2xx is an error, its message shown.
+    standIn.legacyErrorCodes = true;
+    standIn.kafka = false;
+    try {
+      const legacy = await cli(home, ['status', 'migrator/no-such-job'], { useAgent: true });
+      assert.deepEqual([legacy.code, legacy.stderr], [1, `error: Relational Migrator (${standIn.url}) answered 434: Job not found (There is no sync job with id no-such-job)`]);
+      const refused = await cli(home, ['pause', id(job)], { useAgent: true });
+      assert.deepEqual([refused.code, refused.stderr], [1, `error: Relational Migrator (${standIn.url}) answered 470: Job cannot be paused (Pausing a sync job requires Relational Migrator to run with Kafka support)`]);
+    } finally {
+      standIn.legacyErrorCodes = false;
+      standIn.kafka = true;
+    }
+    assert.equal(standInJob(job).cdcStatus, 'RUNNING');
+    assert.deepEqual((await new Journal(home.paths.journal).read()).filter((e) => e.resource === id(job)), [], 'nothing journaled for refused pauses');
+  });
+});
