@@ -7,8 +7,9 @@ import { ensureKafkaDistribution } from './kafkaDist';
 import { sandboxDir } from './paths';
 import { isAlive, stopProcessGroup } from './process';
 import { ensurePythonEnv } from './python';
+import { launchQuerator, stopQuerator } from './querator';
 import { createQueueBucket, startS3Server } from './s3Server';
-import { readServices, servicesFile, writeServices, type ConnectService, type KafkaService, type OptionalService, type S3Service, type Services } from './services';
+import { readServices, servicesFile, writeServices, type ConnectService, type KafkaService, type OptionalService, type QueratorService, type S3Service, type Services } from './services';
 
 export const DEMO_BUCKET = 'demo-queue';
 export const SANDBOX_CONNECTION = 'sandbox';
@@ -28,15 +29,17 @@ type Log = (line: string) => void;
 export async function sandboxUp(dir = sandboxDir(), log: Log = console.error, options: SandboxOptions = {}): Promise<Services> {
   const requested = new Set(options.with ?? []);
   if (requested.has('connect')) requested.add('kafka');
-  if (requested.size > 0) findJdk(); // no JDK: say so before starting anything
+  if (requested.has('kafka')) findJdk(); // no JDK: say so before starting anything
   const running = readServices(dir);
   if (running && isAlive(running.s3.pid)) return extendRunning(running, requested, dir, log);
-  if (running) await stopJvmServices(running); // S3 died: whatever is left of that sandbox goes too
+  if (running) await Promise.all([stopJvmServices(running), running.querator && stopQuerator(running.querator)]); // S3 died: whatever is left of that sandbox goes too
   mkdirSync(dir, { recursive: true, mode: 0o700 });
 
   // The JVMs start while moto does; everything started is stopped again if anything fails.
-  const jvm = requested.size > 0 ? startJvmServices(dir, log, { kafka: 'start', connect: requested.has('connect') }) : Promise.resolve({});
+  const jvm = requested.has('kafka') ? startJvmServices(dir, log, { kafka: 'start', connect: requested.has('connect') }) : Promise.resolve({});
   jvm.catch(() => undefined); // awaited below; a rejection while S3 starts is not unhandled
+  const querator = requested.has('querator') ? launchQuerator(dir, log) : Promise.resolve(undefined);
+  querator.catch(() => undefined);
   let s3: S3Service | undefined;
   try {
     const python = ensurePythonEnv(log);
@@ -44,13 +47,15 @@ export async function sandboxUp(dir = sandboxDir(), log: Log = console.error, op
     s3 = await startS3Server(python, dir);
     await createQueueBucket(s3, DEMO_BUCKET);
     const added = await jvm;
-    const services: Services = { createdAt: new Date().toISOString(), python, s3, ...added };
+    const queratorService = await querator;
+    const services: Services = { createdAt: new Date().toISOString(), python, s3, ...added, ...(queratorService ? { querator: queratorService } : {}) };
     writeServices(services, dir);
     writeSandboxConnections(services, dir);
     log(`sandbox: S3 at ${s3.endpoint} (profile ${s3.profile}), bucket ${DEMO_BUCKET}; services in ${servicesFile(dir)}`);
     return services;
   } catch (error) {
     await jvm.then((added) => stopJvmServices(added), () => undefined);
+    await querator.then((service) => service && stopQuerator(service), () => undefined);
     if (s3) await stopProcessGroup(s3.pid);
     throw error;
   }
@@ -62,13 +67,17 @@ async function extendRunning(running: Services, requested: Set<OptionalService>,
   const restartKafka = (requested.has('kafka') || running.kafka !== undefined) && !kafkaUp;
   // A worker whose broker was replaced points at a dead address: it is replaced too.
   const restartConnect = (requested.has('connect') || running.connect !== undefined) && (!connectUp || restartKafka);
-  if (!restartKafka && !restartConnect) {
+  const restartQuerator = (requested.has('querator') || running.querator !== undefined) && !(running.querator && isAlive(running.querator.pid));
+  if (!restartKafka && !restartConnect && !restartQuerator) {
     log(`sandbox: already running (${servicesFile(dir)})`);
     return running;
   }
-  if (running.connect && connectUp) await stopConnect(running.connect);
-  const added = await startJvmServices(dir, log, { kafka: restartKafka ? 'start' : running.kafka!, connect: restartConnect });
-  const services: Services = { ...running, ...added };
+  if (running.connect && connectUp && restartConnect) await stopConnect(running.connect);
+  const querator: Promise<QueratorService | undefined> = restartQuerator ? launchQuerator(dir, log) : Promise.resolve(running.querator);
+  querator.catch(() => undefined);
+  const added = restartKafka || restartConnect ? await startJvmServices(dir, log, { kafka: restartKafka ? 'start' : running.kafka!, connect: restartConnect }) : {};
+  const queratorService = await querator;
+  const services: Services = { ...running, ...added, ...(queratorService ? { querator: queratorService } : {}) };
   writeServices(services, dir);
   log(`sandbox: running (${servicesFile(dir)})`);
   return services;
@@ -140,7 +149,7 @@ export async function sandboxDown(dir = sandboxDir(), log: Log = console.error):
     log('sandbox: nothing running');
     return;
   }
-  await Promise.all([stopJvmServices(services), stopProcessGroup(services.s3.pid)]);
+  await Promise.all([stopJvmServices(services), stopProcessGroup(services.s3.pid), services.querator ? stopQuerator(services.querator) : undefined]);
   rmSync(servicesFile(dir), { force: true });
   log('sandbox: stopped');
 }

@@ -52,8 +52,21 @@ export const ConnectService = z.object({
 });
 export type ConnectService = z.infer<typeof ConnectService>;
 
+/** A real Querator server (built with `go install`), in-memory storage, on a free loopback port. */
+export const QueratorService = z.object({
+  version: z.string(),
+  /** `http://127.0.0.1:<port>`: the DUH-RPC API. */
+  endpoint: z.string(),
+  port: z.number().int(),
+  pid: z.number().int(),
+  logFile: z.string(),
+  configFile: z.string(),
+  binary: z.string(),
+});
+export type QueratorService = z.infer<typeof QueratorService>;
+
 /** Services beside S3 that a sandbox starts only when asked (`up --with kafka,connect`). */
-export const OPTIONAL_SERVICES = ['kafka', 'connect'] as const;
+export const OPTIONAL_SERVICES = ['kafka', 'connect', 'querator'] as const;
 export type OptionalService = (typeof OPTIONAL_SERVICES)[number];
 
 export const Services = z.object({
@@ -62,6 +75,7 @@ export const Services = z.object({
   s3: S3Service,
   kafka: KafkaService.optional(),
   connect: ConnectService.optional(),
+  querator: QueratorService.optional(),
 });
 export type Services = z.infer<typeof Services>;
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxDown, sandboxUp } from '../../sandbox/sandbox';
-import { parseServiceList, readServices, type ConnectService, type KafkaService, type OptionalService, type Services } from '../../sandbox/services';
+import { parseServiceList, readServices, type ConnectService, type KafkaService, type OptionalService, type QueratorService, type Services } from '../../sandbox/services';
 
 /**
  * Mocha global fixture: one real sandbox (moto with credential checks) for the whole run,
@@ -58,4 +58,10 @@ export function connectService(): ConnectService {
   const connect = services().connect;
   if (!connect) throw new Error("the sandbox has no Kafka Connect worker: call useSandboxServices('connect') at the top of the test file");
   return connect;
+}
+
+export function queratorService(): QueratorService {
+  const querator = services().querator;
+  if (!querator) throw new Error("the sandbox has no Querator server: call useSandboxServices('querator') at the top of the test file");
+  return querator;
 }
