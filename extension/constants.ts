@@ -12,6 +12,7 @@ export const Command = {
   pauseWithReason: 'pipelinePause.pauseWithReason',
   pauseFor: 'pipelinePause.pauseFor',
   resume: 'pipelinePause.resume',
+  stop: 'pipelinePause.stop',
   resumeScope: 'pipelinePause.resumeScope',
   pauseAllInConnection: 'pipelinePause.pauseAllInConnection',
   resumeAll: 'pipelinePause.resumeAll',
@@ -39,6 +40,8 @@ export const ItemToken = {
   resumable: 'pipelinePause.resource.resumable',
   autoResume: 'pipelinePause.resource.autoResume',
   scoped: 'pipelinePause.resource.scoped',
+  /** Stop is offered (a Kafka Connect connector that is not stopped). */
+  stoppable: 'pipelinePause.resource.stoppable',
   kindPrefix: 'pipelinePause.resource.kind-',
   statePrefix: 'pipelinePause.resource.state-',
   connection: 'pipelinePause.connection',

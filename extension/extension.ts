@@ -11,7 +11,8 @@ import type { CommandContext } from './commands/commandUi';
 import { registerCommands } from './commands/registerCommands';
 import { vscodeUi } from './commands/vscodeUi';
 import { prepareConnectionsFile } from './config/connectionsFile';
-import { Setting } from './constants';
+import { Command, Setting } from './constants';
+import { dueDeadlineWarnings } from './statusBar/deadlineWarnings';
 import { PauseStatusBar } from './statusBar/pauseStatusBar';
 import { ResourceView } from './tree/resourceView';
 
@@ -28,10 +29,24 @@ export function activate(context: vscode.ExtensionContext): void {
     launch: () => launchAgent({ command: process.execPath, args: [context.asAbsolutePath('dist/cli.js')], paths }),
   });
   const session = new AgentSession(lifecycle, VERSION, { log: (message) => log.warn(message) });
-  const view = new ResourceView(session);
   const warnWithinMs = () => (settings().get<number>(Setting.dataLossWarningMinutes) ?? 60) * 60_000;
+  const view = new ResourceView(session, warnWithinMs);
   const statusBar = new PauseStatusBar(() => ({ agent: session.state.state, resources: session.store.resources(), warnWithinMs: warnWithinMs() }));
-  const render = () => statusBar.render();
+  const warned = new Set<string>();
+  const warnDeadlines = () => {
+    if (session.state.state !== 'connected') return;
+    for (const warning of dueDeadlineWarnings(session.store.resources(), new Date(), warnWithinMs(), warned)) {
+      warned.add(warning.key);
+      const show = warning.severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+      void Promise.resolve(show(warning.message, 'Resume')).then((choice) => {
+        if (choice) void vscode.commands.executeCommand(Command.resume, { kind: 'resource', id: warning.resourceId });
+      });
+    }
+  };
+  const render = () => {
+    statusBar.render();
+    warnDeadlines();
+  };
   const stopListening = [session.onDidChangeState(render), session.store.onDidChange(render)];
   const clock = setInterval(() => {
     view.provider.refreshCountdowns();

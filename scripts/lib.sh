@@ -20,14 +20,15 @@ install_node_modules() {
   fi
 }
 
-# require_tools [java]: Node, npm and Python always; a JDK >= 17 and Maven for the Kafka test bed.
+# require_tools [tests]: Node, npm and Python always; for the tests also a JDK >= 17 and Maven
+# (the Kafka test bed) and Go (Querator is built from its module).
 require_tools() {
   local missing=()
   local tools=(node npm python3)
-  [[ "${1:-}" == java ]] && tools+=(java mvn)
+  [[ "${1:-}" == tests ]] && tools+=(java mvn go)
   for tool in "${tools[@]}"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
   if ((${#missing[@]})); then
-    echo "missing tools: ${missing[*]} (install Node.js >= 20.19, Python >= 3.11, and for the tests a JDK >= 17 with Maven)" >&2
+    echo "missing tools: ${missing[*]} (install Node.js >= 20.19, Python >= 3.11, and for the tests a JDK >= 17 with Maven, and Go >= 1.24.4)" >&2
     exit 1
   fi
   python3 -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {

@@ -1,9 +1,13 @@
+import { kafkaConnectBackend } from './connect';
+import { ksqlDbBackend } from './ksqldb';
+import { relationalMigratorBackend } from './migrator';
+import { queratorBackend } from './querator';
 import { s3QueueBackend } from './s3queue';
 import type { BackendDefinition } from './types';
 
 /** Every backend the agent knows; adding one is adding its folder and one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const BACKENDS: ReadonlyArray<BackendDefinition<any>> = [s3QueueBackend];
+export const BACKENDS: ReadonlyArray<BackendDefinition<any>> = [s3QueueBackend, ksqlDbBackend, queratorBackend, kafkaConnectBackend, relationalMigratorBackend];
 
 export function findBackend(kind: string): BackendDefinition<{ name: string; kind: string }> | undefined {
   return BACKENDS.find((backend) => backend.kind === kind);

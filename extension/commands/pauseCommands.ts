@@ -5,6 +5,7 @@ import { isPausable } from '../state/resourcePredicates';
 import { readableTime } from '../text/markdown';
 import type { TreeNode } from '../tree/treeNodes';
 import type { CommandContext } from './commandUi';
+import { MIGRATOR_PAUSE_WARNING, pauseConfirmation } from './pauseConfirmation';
 import { autoResumeMoment, parseUntil, PAUSE_FOR_CHOICES, type AutoResume } from './pauseTime';
 import { requireAllOk, runWithRetry } from './runAction';
 import { targetConnection, targetResource } from './targets';
@@ -14,9 +15,21 @@ export type PauseMode = 'plain' | 'reason' | 'duration';
 
 const PICK_PAUSABLE = { title: 'Pause which resource?', none: 'Nothing is running that could be paused.' };
 
+/** "Nothing is running that could be paused", and why not for those that say (a Migrator job in its snapshot stage). */
+function nothingToPause(ctx: CommandContext): string {
+  const why = ctx.store
+    .resources()
+    .filter((r) => r.capabilities.pauseUnavailable)
+    .map((r) => `${r.id}: ${r.capabilities.pauseUnavailable}`);
+  return [PICK_PAUSABLE.none, ...why].join(' ');
+}
+
 export async function pauseCommand(ctx: CommandContext, node: TreeNode | undefined, mode: PauseMode): Promise<void> {
-  const resource = await targetResource(ctx, node, isPausable, PICK_PAUSABLE);
+  const resource = await targetResource(ctx, node, isPausable, { ...PICK_PAUSABLE, none: nothingToPause(ctx) });
   if (!resource) return;
+  if (!isPausable(resource) && resource.capabilities.pauseUnavailable) {
+    return ctx.ui.showInfo(`${resource.id} cannot be paused now: ${resource.capabilities.pauseUnavailable}.`);
+  }
   const request: PauseRequestInput = {};
   if (mode === 'reason') {
     const reason = await ctx.ui.input({
@@ -32,8 +45,9 @@ export async function pauseCommand(ctx: CommandContext, node: TreeNode | undefin
     if (!autoResume) return;
     Object.assign(request, autoResume);
   }
-  const risk = pauseRisk(resource, autoResumeMoment(request, ctx.now()), ctx.now(), ctx.dataLossWarningMs());
-  if (risk && !(await ctx.ui.confirm(`Pause ${resource.id}?`, risk, 'Pause'))) return;
+  const resumesAt = autoResumeMoment(request, ctx.now());
+  const confirmation = pauseConfirmation(resource, pauseRisk(resource, resumesAt, ctx.now(), ctx.dataLossWarningMs()), resumesAt, ctx.now());
+  if (confirmation && !(await ctx.ui.confirm(confirmation.title, confirmation.detail, confirmation.action))) return;
   await runWithRetry(ctx, { progress: `Pausing ${resource.id}`, failure: `Could not pause ${resource.id}` }, (api) => api.pause(resource.id, request));
 }
 
@@ -42,7 +56,8 @@ export async function pauseAllCommand(ctx: CommandContext, node: TreeNode | unde
   if (!connection) return;
   const running = ctx.store.resourcesOf(connection).filter(isPausable);
   const risks = running.map((r) => pauseRisk(r, null, ctx.now(), ctx.dataLossWarningMs())).filter((risk): risk is string => risk !== null);
-  const detail = [`This pauses: ${running.map((r) => r.name).join(', ') || 'nothing running right now'}.`, ...risks].join('\n\n');
+  const warnings = running.some((r) => r.kind === 'relational-migrator') ? [`Relational Migrator: ${MIGRATOR_PAUSE_WARNING}`] : [];
+  const detail = [`This pauses: ${running.map((r) => r.name).join(', ') || 'nothing running right now'}.`, ...warnings, ...risks].join('\n\n');
   if (!(await ctx.ui.confirm(`Pause all resources in ${connection}?`, detail, 'Pause All'))) return;
   await runWithRetry(ctx, { progress: `Pausing all of ${connection}`, failure: `Could not pause all of ${connection}` }, async (api) => requireAllOk(await api.pauseAll(connection, {}), 'paused'));
 }

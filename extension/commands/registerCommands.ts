@@ -6,6 +6,7 @@ import type { CommandContext } from './commandUi';
 import { pauseAllCommand, pauseCommand } from './pauseCommands';
 import { resumeAllCommand, resumeCommand, resumeScopeCommand } from './resumeCommands';
 import { showStatusCommand } from './statusCommand';
+import { stopCommand } from './stopCommand';
 
 /** Binds every command id to its logic; the Record makes the compiler insist on all of them. */
 export function registerCommands(ctx: CommandContext, deps: { agent: AgentControl; showLog: () => void; openConnectionsFile: () => Promise<void> }): vscode.Disposable[] {
@@ -16,6 +17,7 @@ export function registerCommands(ctx: CommandContext, deps: { agent: AgentContro
     [Command.pauseWithReason]: (arg) => pauseCommand(ctx, row(arg), 'reason'),
     [Command.pauseFor]: (arg) => pauseCommand(ctx, row(arg), 'duration'),
     [Command.resume]: (arg) => resumeCommand(ctx, row(arg)),
+    [Command.stop]: (arg) => stopCommand(ctx, row(arg)),
     [Command.resumeScope]: (arg) => resumeScopeCommand(ctx, row(arg)),
     [Command.pauseAllInConnection]: (arg) => pauseAllCommand(ctx, row(arg)),
     [Command.resumeAll]: (arg) => resumeAllCommand(ctx, row(arg)),

@@ -5,6 +5,24 @@ export function isPausable(resource: Resource): boolean {
   return resource.capabilities.pause && (resource.state === 'running' || resource.state === 'partially-paused');
 }
 
+/** Offers Stop (capabilities.stop): a Kafka Connect connector that is not stopped already. */
+export function isStoppable(resource: Resource): boolean {
+  return resource.capabilities.stop && resource.state !== 'stopped' && resource.state !== 'unknown';
+}
+
+/** Held now (paused, on its way, or stopped): what a retention deadline counts against. */
+export function isHeld(resource: Resource): boolean {
+  return resource.pause !== null || ['paused', 'pausing', 'partially-paused', 'stopped'].includes(resource.state);
+}
+
+/** When held data starts to be lost (retention), if the backend can tell. */
+export function dataLossDeadline(resource: Resource): Date | null {
+  return resource.backlog.dataLossAt ? new Date(resource.backlog.dataLossAt) : null;
+}
+
+/** How close a data-loss deadline turns warnings on, unless the setting says otherwise. */
+export const DEFAULT_DATA_LOSS_WARNING_MS = 60 * 60_000;
+
 /** A whole-resource pause exists (scoped pauses are resumed one by one). */
 export function isResumable(resource: Resource): boolean {
   return resource.capabilities.resume && resource.pause !== null;

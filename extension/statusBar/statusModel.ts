@@ -1,6 +1,7 @@
 import { describeFromNow } from '../../protocol/duration';
 import type { Resource } from '../../protocol/resource';
 import { autoResumeAt, isPaused, stateLabel } from '../state/resourcePredicates';
+import { timeLeft } from '../text/timeLeft';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
 
 export type AgentReachability = 'starting' | 'connected' | 'unreachable';
@@ -42,7 +43,15 @@ export function statusModel(agent: AgentReachability, resources: Resource[], now
   const sections = [`**${paused.length} paused**`, lines.join('\n')];
   if (next) sections.push(`Next auto-resume: ${md(next.resource.id)} ${describeFromNow(next.at, now)} (${readableTime(next.at.toISOString())})`);
   sections.push('Click to resume.');
-  return { visible: true, text: `$(debug-pause) ${paused.length} paused`, tooltip: sections.join('\n\n'), severity: severityOf(paused, now, warnWithinMs), action: 'resume' };
+  return { visible: true, text: `$(debug-pause) ${paused.length} paused${deadlineSuffix(paused, now)}`, tooltip: sections.join('\n\n'), severity: severityOf(paused, now, warnWithinMs), action: 'resume' };
+}
+
+/** " · 2d 23h left": how long the first of them can stay paused before data is lost, when one can tell. */
+function deadlineSuffix(paused: Resource[], now: Date): string {
+  const deadlines = paused.map(dataLossAt).filter((at): at is Date => at !== null);
+  if (!deadlines.length) return '';
+  const left = Math.min(...deadlines.map((at) => at.getTime())) - now.getTime();
+  return left > 0 ? ` · ${timeLeft(left)} left` : ' · retention passed';
 }
 
 function pausedLine(resource: Resource, now: Date): string {

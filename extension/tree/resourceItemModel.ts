@@ -1,8 +1,10 @@
 import { shortDuration } from '../../protocol/duration';
 import type { ConnectionStatus, Resource, ResourceState } from '../../protocol/resource';
 import { ItemToken } from '../constants';
-import { autoResumeAt, hasPauses, isPausable, isPaused, isResumable, stateLabel } from '../state/resourcePredicates';
+import { autoResumeAt, dataLossDeadline, DEFAULT_DATA_LOSS_WARNING_MS, hasPauses, isHeld, isPausable, isPaused, isResumable, isStoppable, stateLabel } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
+import { isListedOnly, kindLabels } from './kindLabels';
+import { timeLeft } from '../text/timeLeft';
 import { resourceTooltip } from './resourceTooltip';
 
 /** A codicon id and an optional theme color id; the adapter turns them into ThemeIcon/ThemeColor. */
@@ -35,12 +37,17 @@ const STATE_ICONS: Record<ResourceState, ItemIcon> = {
   unknown: { id: 'question', color: null },
 };
 
-export function resourceItem(resource: Resource, now: Date): ItemModel {
+/** A transient ksqlDB query: listed, never pausable. */
+const LISTED_ONLY_ICON: ItemIcon = { id: 'eye', color: null };
+
+const WARNING_COLOR = 'list.warningForeground';
+
+export function resourceItem(resource: Resource, now: Date, warnWithinMs = DEFAULT_DATA_LOSS_WARNING_MS): ItemModel {
   return {
     id: `resource:${resource.id}`,
     label: resource.name,
     description: resourceDescription(resource, now),
-    icon: STATE_ICONS[resource.state],
+    icon: isListedOnly(resource) && resource.state === 'running' ? LISTED_ONLY_ICON : deadlineColored(STATE_ICONS[resource.state], resource, now, warnWithinMs),
     contextValue: resourceContextValue(resource),
     tooltip: resourceTooltip(resource, now),
   };
@@ -48,16 +55,56 @@ export function resourceItem(resource: Resource, now: Date): ItemModel {
 
 /** "paused · auto-resume in 25m": the state, and when it ends by itself. */
 export function resourceDescription(resource: Resource, now: Date): string {
+  const parts = [stateLabel(resource.state) + kindQualifier(resource)];
   const resumeAt = autoResumeAt(resource);
-  if (!resumeAt) return stateLabel(resource.state);
-  const delta = resumeAt.getTime() - now.getTime();
-  return `${stateLabel(resource.state)} · auto-resume ${delta > 0 ? `in ${shortDuration(delta)}` : 'due'}`;
+  if (resumeAt) {
+    const delta = resumeAt.getTime() - now.getTime();
+    parts.push(`auto-resume ${delta > 0 ? `in ${shortDuration(delta)}` : 'due'}`);
+  }
+  const backlog = kindLabels(resource).backlogInDescription;
+  if (backlog && resource.backlog.pending !== null) parts.push(`${backlog} ${resource.backlog.pending.toLocaleString('en-US')}`);
+  const detail = shownDetail(resource);
+  if (detail) parts.push(detail);
+  const lossAt = dataLossDeadline(resource);
+  if (lossAt && isHeld(resource)) {
+    const left = lossAt.getTime() - now.getTime();
+    parts.push(left > 0 ? `resume within ${timeLeft(left)}` : 'retention passed');
+  }
+  return parts.join(' · ');
+}
+
+/**
+ * The state detail, on rows where it is the point: a pause or resume not complete yet ("connector
+ * PAUSED but task 0 still RUNNING"), a failure, or a running resource that cannot pause now.
+ */
+function shownDetail(resource: Resource): string | null {
+  if (!resource.stateDetail || resource.kind === 'ksqldb-query') return null;
+  const inBetween = resource.state === 'pausing' || resource.state === 'resuming' || resource.state === 'failed';
+  return inBetween || (resource.state === 'running' && resource.capabilities.pauseUnavailable) ? resource.stateDetail : null;
+}
+
+/** A held row turns warning-colored as its data-loss deadline nears, error-colored once it passed. */
+function deadlineColored(icon: ItemIcon, resource: Resource, now: Date, warnWithinMs: number): ItemIcon {
+  const lossAt = dataLossDeadline(resource);
+  if (!lossAt || !isHeld(resource)) return icon;
+  const left = lossAt.getTime() - now.getTime();
+  if (left <= 0) return { id: icon.id, color: ERROR_COLOR };
+  return left <= warnWithinMs ? { id: icon.id, color: WARNING_COLOR } : icon;
+}
+
+/** ksqlDB: " (1 of 2 servers)" on a partly paused query, " (transient)" on one that cannot be paused. */
+function kindQualifier(resource: Resource): string {
+  if (resource.kind !== 'ksqldb-query') return '';
+  if (isListedOnly(resource)) return ' (transient)';
+  const servers = resource.state === 'partially-paused' ? /\b(\d+ of \d+ servers?)\b/.exec(resource.stateDetail ?? '') : null;
+  return servers ? ` (${servers[1]})` : '';
 }
 
 export function resourceContextValue(resource: Resource): string {
   const tokens: string[] = [ItemToken.resource, `${ItemToken.kindPrefix}${resource.kind}`, `${ItemToken.statePrefix}${resource.state}`];
   if (isPausable(resource)) tokens.push(ItemToken.pausable);
   if (isResumable(resource)) tokens.push(ItemToken.resumable);
+  if (isStoppable(resource)) tokens.push(ItemToken.stoppable);
   if (autoResumeAt(resource)) tokens.push(ItemToken.autoResume);
   if (resource.scopedPauses.length && resource.capabilities.resume) tokens.push(ItemToken.scoped);
   return tokens.join(' ');

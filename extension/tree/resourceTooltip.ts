@@ -1,16 +1,19 @@
 import { describeFromNow, humanDuration } from '../../protocol/duration';
 import type { PauseDetails, Resource, WorkerInfo } from '../../protocol/resource';
-import { scopeLabel, stateLabel } from '../state/resourcePredicates';
+import { isHeld, scopeLabel, stateLabel } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
+import { kindLabels } from './kindLabels';
 
 /** The hover of a resource row: everything a developer needs before touching the pause button. */
 export function resourceTooltip(resource: Resource, now: Date): string {
-  const sections: string[][] = [[`**${md(resource.id)}** · ${md(resource.kind)}`, `State: **${stateLabel(resource.state)}**${resource.stateDetail ? ` (${md(resource.stateDetail)})` : ''}`]];
-  if (resource.pause) sections.push(pauseLines(resource.pause, now));
+  const sections: string[][] = [[`**${md(resource.id)}** · ${md(kindLabels(resource).title)}`, `State: **${stateLabel(resource.state)}**${resource.stateDetail ? ` (${md(resource.stateDetail)})` : ''}`]];
+  if (resource.capabilities.pauseUnavailable) sections[0].push(`Pause: not available: ${md(resource.capabilities.pauseUnavailable)}`);
+  if (resource.pause) sections.push([...pauseLines(resource.pause, now), ...effectLines(resource)]);
   if (resource.scopedPauses.length) {
     sections.push(['Scoped pauses:', ...resource.scopedPauses.map((s) => `- ${md(scopeLabel(s.scope))}: ${md(oneLinePause(s.pause, now))}`)]);
   }
   sections.push(workLines(resource, now));
+  sections.push(lineageLines(resource));
   if (resource.lastError) sections.push([`Last error: ${md(resource.lastError)}`]);
   return sections
     .filter((lines) => lines.length)
@@ -35,15 +38,39 @@ function oneLinePause(pause: PauseDetails, now: Date): string {
 
 function workLines(resource: Resource, now: Date): string[] {
   const { backlog } = resource;
+  const labels = kindLabels(resource);
   const lines: string[] = [];
   if (resource.workers) lines.push(`Workers: ${workersSummary(resource.workers)}`);
-  if (backlog.pending !== null) lines.push(`Pending tasks: ${backlog.pending.toLocaleString('en-US')}`);
-  if (backlog.inFlight !== null) lines.push(`Running tasks: ${backlog.inFlight.toLocaleString('en-US')}`);
-  if (backlog.oldestPendingAt) lines.push(`Oldest pending: ${humanDuration(now.getTime() - Date.parse(backlog.oldestPendingAt))} old`);
+  if (backlog.pending !== null) lines.push(`${labels.pending}: ${backlog.pending.toLocaleString('en-US')}`);
+  if (backlog.inFlight !== null) lines.push(`${labels.inFlight}: ${backlog.inFlight.toLocaleString('en-US')}`);
+  if (backlog.oldestPendingAt) lines.push(`${labels.oldest}: ${humanDuration(now.getTime() - Date.parse(backlog.oldestPendingAt))} old`);
+  if (backlog.dataLossAt && isHeld(resource) && Date.parse(backlog.dataLossAt) > now.getTime()) {
+    lines.push(`**Can stay paused: ${humanDuration(Date.parse(backlog.dataLossAt) - now.getTime())} more**`);
+  }
   if (backlog.dataLossAt) {
     const due = Date.parse(backlog.dataLossAt) <= now.getTime();
     lines.push(`${due ? '**Data loss: retention passed** at' : 'Data lost if still paused at'} ${readableTime(backlog.dataLossAt)}${due ? '' : ` (${describeFromNow(new Date(backlog.dataLossAt), now)})`}`);
   }
+  return lines;
+}
+
+/** Proof that the pause holds, as the agent watched it (committed offsets, ...). */
+function effectLines(resource: Resource): string[] {
+  const effect = resource.pauseEffect;
+  if (!effect) return [];
+  const word = { confirmed: '**holding** (confirmed)', unproven: 'no progress seen (not yet proven)', progressing: '**still progressing**' }[effect.status];
+  return [`Pause effect: ${word}: ${md(effect.detail)}`];
+}
+
+/** What feeds this resource and what it feeds. */
+function lineageLines(resource: Resource): string[] {
+  const { upstream, downstream, inputs, outputs } = resource.lineage;
+  const list = (items: string[]) => items.map((item) => md(item.replace(/^kafka-topic:/, 'topic '))).join(', ');
+  const lines: string[] = [];
+  if (inputs.length) lines.push(`Reads: ${list(inputs)}`);
+  if (outputs.length) lines.push(`Writes: ${list(outputs)}`);
+  if (upstream.length) lines.push(`Upstream: ${list(upstream)}`);
+  if (downstream.length) lines.push(`Downstream: ${list(downstream)}`);
   return lines;
 }
 

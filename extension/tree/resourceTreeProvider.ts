@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ResourceStore, StoreChange } from '../state/resourceStore';
-import { autoResumeAt } from '../state/resourcePredicates';
+import { autoResumeAt, DEFAULT_DATA_LOSS_WARNING_MS } from '../state/resourcePredicates';
 import { Command } from '../constants';
 import { agentDownItem, connectionItem, resourceItem, type ItemModel } from './resourceItemModel';
 import type { AgentDownNode, ConnectionNode, ResourceNode, TreeNode } from './treeNodes';
@@ -13,7 +13,7 @@ const AGENT_DOWN: AgentDownNode = { kind: 'agent-down' };
  * (`onDidChangeTreeData(node)`) instead of the whole tree.
  */
 export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly connectionNodes = new Map<string, ConnectionNode>();
   private readonly resourceNodes = new Map<string, ResourceNode>();
@@ -23,6 +23,8 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     private readonly store: ResourceStore,
     /** Why the agent cannot be reached, or null while it can (or is starting). */
     private readonly agentProblem: () => string | null,
+    /** How close a data-loss deadline turns a held row warning-colored (the setting). */
+    private readonly warnWithinMs: () => number = () => DEFAULT_DATA_LOSS_WARNING_MS,
   ) {
     this.unsubscribe = store.onDidChange((change) => this.changed(change));
   }
@@ -46,13 +48,13 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       return toTreeItem(connectionItem(connection, this.store.resourcesOf(node.name)), vscode.TreeItemCollapsibleState.Expanded);
     }
     const resource = this.store.resource(node.id);
-    return resource ? toTreeItem(resourceItem(resource, now), vscode.TreeItemCollapsibleState.None) : new vscode.TreeItem(node.id);
+    return resource ? toTreeItem(resourceItem(resource, now, this.warnWithinMs()), vscode.TreeItemCollapsibleState.None) : new vscode.TreeItem(node.id);
   }
 
-  /** Re-renders only the rows whose text depends on the clock ("auto-resume in 25m"). */
+  /** Re-renders only the rows whose text depends on the clock ("auto-resume in 25m", "resume within 3h"). */
   refreshCountdowns(): void {
     for (const resource of this.store.resources()) {
-      if (autoResumeAt(resource)) this.emitter.fire(this.resourceNode(resource.id));
+      if (autoResumeAt(resource) || resource.backlog.dataLossAt) this.emitter.fire(this.resourceNode(resource.id));
     }
   }
 
@@ -74,7 +76,9 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     } else if (change.type === 'connection') {
       this.emitter.fire(this.connectionNode(change.name));
     } else {
-      this.emitter.fire(this.resourceNode(change.id));
+      // The connection row's Pause All / Resume All depend on its resources' states.
+      const connection = change.id.slice(0, change.id.indexOf('/'));
+      this.emitter.fire([this.resourceNode(change.id), this.connectionNode(connection)]);
     }
   }
 

@@ -16,8 +16,11 @@ export class ResourceView implements vscode.Disposable {
   private readonly contextValues = new Map<string, unknown>();
   private readonly unsubscribe: Array<() => void>;
 
-  constructor(private readonly session: AgentSession) {
-    this.provider = new ResourceTreeProvider(session.store, () => (session.state.state === 'unreachable' ? session.state.error : null));
+  constructor(
+    private readonly session: AgentSession,
+    warnWithinMs?: () => number,
+  ) {
+    this.provider = new ResourceTreeProvider(session.store, () => (session.state.state === 'unreachable' ? session.state.error : null), warnWithinMs);
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true });
     this.unsubscribe = [
       session.onDidChangeState(() => {

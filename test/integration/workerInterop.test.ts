@@ -160,7 +160,10 @@ describe('Node worker and real buquet (PyPI) on one queue', function () {
     queue.close();
     const s3 = services().s3;
     const ghost = createStore({ endpoint: s3.endpoint, profile: s3.profile });
-    assert.ok(await updateTask(ghost, bucket, task, (t, now) => claim(t, now, 'ghost-worker')), 'a worker that then dies claimed it');
+    // Clients' server-clock estimates differ by up to a second (S3 dates have 1 s resolution), so a
+    // just-submitted task can look not yet due to another client: poll for it, as a worker does.
+    const ghostClaim = () => updateTask(ghost, bucket, task, (t, now) => claim(t, now, 'ghost-worker'));
+    assert.ok(await eventually(ghostClaim, (claimed) => claimed !== null, 5000, 'a worker that then dies claiming it'));
     ghost.s3.destroy();
     assert.equal((await listKeys(bucket, 'leases/')).length, 1);
     await new Promise((resolve) => setTimeout(resolve, 1500));

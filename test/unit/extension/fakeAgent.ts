@@ -6,7 +6,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { BulkResult } from '../../../protocol/api';
 import { HTTP_STATUS, PauseError, type ErrorCode } from '../../../protocol/errors';
 import { API_PREFIX, ClientMessage, WEBSOCKET_PATH, type ServerMessage, type Snapshot } from '../../../protocol/messages';
-import { parseOrBadRequest, PauseRequest, ResumeRequest } from '../../../protocol/requests';
+import { parseOrBadRequest, PauseRequest, ResumeRequest, StopRequest } from '../../../protocol/requests';
 import type { ConnectionStatus, Resource, Scope } from '../../../protocol/resource';
 import { VERSION } from '../../../protocol/version';
 
@@ -173,7 +173,7 @@ export class FakeAgent {
   }
 
   private route(method: string, path: string, body: unknown): unknown {
-    const resourcePath = /^\/resources\/([^/]+)\/([^/]+)(?:\/(pause|resume))?$/.exec(path);
+    const resourcePath = /^\/resources\/([^/]+)\/([^/]+)(?:\/(pause|resume|stop))?$/.exec(path);
     if (method === 'GET' && path === '/health') return { ok: true, ...this.snapshot().agent };
     if (method === 'GET' && path === '/snapshot') return this.snapshot();
     if (method === 'POST' && path === '/shutdown') return { ok: true };
@@ -182,6 +182,7 @@ export class FakeAgent {
       if (method === 'GET' && !resourcePath[3]) return { resource: this.get(id) };
       if (method === 'POST' && resourcePath[3] === 'pause') return this.pause(id, body);
       if (method === 'POST' && resourcePath[3] === 'resume') return this.resume(id, body);
+      if (method === 'POST' && resourcePath[3] === 'stop') return this.stop(id, body);
     }
     const bulk = /^\/(?:connections\/([^/]+)\/)?(pause-all|resume-all)$/.exec(path);
     if (method === 'POST' && bulk) {
@@ -211,6 +212,16 @@ export class FakeAgent {
       if (resource.pause && !request.force) throw new PauseError('AlreadyPaused', `${id} is already paused by ${resource.pause.pausedBy}`);
       this.setResource({ ...resource, state: 'paused', pause });
     }
+    return { pause, resource: this.get(id) };
+  }
+
+  /** A stop holds like a pause (Kafka Connect's PUT /stop), shown as `stopped`. */
+  private stop(id: string, body: unknown): unknown {
+    const request = parseOrBadRequest(StopRequest, body);
+    const resource = this.get(id);
+    if (!resource.capabilities.stop) throw new PauseError('Unsupported', `${id} cannot be stopped`);
+    const pause = { pausedAt: new Date().toISOString(), pausedBy: request.pausedBy ?? 'user:fake', reason: request.reason ?? null, resumeAt: null, version: null };
+    this.setResource({ ...resource, state: 'stopped', pause });
     return { pause, resource: this.get(id) };
   }
 

@@ -96,3 +96,60 @@ describe('extension/tree/resourceItemModel', () => {
     assert.ok(!tokens(allPaused.contextValue).includes(ItemToken.connectionPausable));
   });
 });
+
+describe('extension/tree/resourceItemModel: ksqlDB queries', () => {
+  const query = (overrides: Partial<Parameters<typeof makeResource>[1]> = {}) =>
+    makeResource('ksql/CSAS_COPY_1', {
+      kind: 'ksqldb-query',
+      workers: null,
+      backlog: { pending: 40, inFlight: null, oldestPendingAt: minutesFromNow(-5), dataLossAt: minutesFromNow(55) },
+      capabilities: { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: false },
+      lineage: { upstream: ['ksql/CSAS_IN_0'], downstream: [], inputs: ['kafka-topic:orders'], outputs: ['kafka-topic:copy'] },
+      ...overrides,
+    });
+
+  it('says on how many servers a partial pause holds, and shows the lag', () => {
+    const partial = query({
+      state: 'partially-paused',
+      stateDetail: 'paused on 1 of 2 servers (127.0.0.1:1), running on 1',
+      pause: makePause(),
+      backlog: { pending: 40, inFlight: null, oldestPendingAt: null, dataLossAt: null },
+    });
+    const item = resourceItem(partial, NOW);
+    assert.equal(item.description, 'partially paused (1 of 2 servers) · lag 40');
+    assert.ok(tokens(item.contextValue).includes(ItemToken.pausable), 'the rest can still be paused');
+    assert.ok(tokens(item.contextValue).includes(ItemToken.resumable));
+    assert.ok(tokens(item.contextValue).includes('pipelinePause.resource.kind-ksqldb-query'));
+    assert.equal(resourceItem(query({ backlog: { pending: 0, inFlight: null, oldestPendingAt: null, dataLossAt: null } }), NOW).description, 'running · lag 0');
+  });
+
+  it('marks transient queries as listed only, with no pause offered', () => {
+    const transient = query({ name: 'transient_ORDERS_1', backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null }, stateDetail: 'PUSH query: ksqlDB cannot pause it', capabilities: { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false, stop: false } });
+    const item = resourceItem(transient, NOW);
+    assert.equal(item.description, 'running (transient)');
+    assert.deepEqual(item.icon, { id: 'eye', color: null });
+    assert.ok(!tokens(item.contextValue).includes(ItemToken.pausable));
+  });
+
+  it('puts lag, proof of the pause and lineage in the tooltip', () => {
+    const paused = query({
+      state: 'paused',
+      pause: makePause({ pausedBy: 'unknown (paused outside Pipeline Pause)', reason: null }),
+      pauseEffect: { status: 'confirmed', since: minutesFromNow(-5), detail: 'committed offsets unchanged since 2026-01-29T11:55:00Z while 40 new records arrived' },
+    });
+    const tooltip = resourceItem(paused, NOW).tooltip;
+    for (const expected of [
+      '**ksql/CSAS\\_COPY\\_1** · ksqlDB query',
+      'Paused by: unknown \\(paused outside Pipeline Pause\\)',
+      'Pause effect: **holding** (confirmed): committed offsets unchanged since 2026\\-01\\-29T11:55:00Z while 40 new records arrived',
+      'Lag (records): 40',
+      'Oldest unconsumed record: 5 minutes old',
+      'Data lost if still paused at 2026-01-29 12:55:00Z (in 55 minutes)',
+      'Reads: topic orders',
+      'Writes: topic copy',
+      'Upstream: ksql/CSAS\\_IN\\_0',
+    ]) {
+      assert.ok(tooltip.includes(expected), `tooltip has "${expected}":\n${tooltip}`);
+    }
+  });
+});

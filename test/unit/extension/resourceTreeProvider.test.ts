@@ -14,7 +14,7 @@ describe('extension/tree/resourceTreeProvider (with a stub vscode module)', () =
     const store = new ResourceStore();
     let problem: string | null = null;
     const provider = new ResourceTreeProvider(store, () => problem);
-    const fired: Array<TreeNode | undefined> = [];
+    const fired: Array<TreeNode | TreeNode[] | undefined> = [];
     provider.onDidChangeTreeData((node) => fired.push(node));
     store.apply({
       type: 'snapshot',
@@ -41,15 +41,19 @@ describe('extension/tree/resourceTreeProvider (with a stub vscode module)', () =
     assert.match(item.contextValue ?? '', /\bpipelinePause\.resource\.pausable\b/);
   });
 
-  it('refreshes only the changed row, with the very node it handed out', () => {
+  it('refreshes only the changed row and its connection row, with the very nodes it handed out', () => {
     const { store, provider, fired } = setup();
     const [orders] = provider.getChildren();
     const emails = provider.getChildren(orders).find((n) => n.kind === 'resource' && n.id === 'orders/emails');
     fired.length = 0;
     store.apply({ type: 'resource-changed', resource: pausedResource('orders/emails') });
     assert.equal(fired.length, 1);
-    assert.strictEqual(fired[0], emails, 'same object: VS Code refreshes exactly that row');
+    assert.ok(Array.isArray(fired[0]));
+    const [row, connectionRow] = fired[0] as unknown[];
+    assert.strictEqual(row, emails, 'same object: VS Code refreshes exactly that row');
+    assert.strictEqual(connectionRow, orders, 'and its connection, whose Pause All / Resume All follow its resources');
     assert.equal(provider.getTreeItem(emails!).description, 'paused');
+    assert.match(provider.getTreeItem(orders).contextValue ?? '', /\bresumableAll\b/);
   });
 
   it('refreshes the connection when its children change, and everything on a snapshot', () => {

@@ -1,0 +1,17 @@
+import { isStoppable } from '../state/resourcePredicates';
+import type { TreeNode } from '../tree/treeNodes';
+import type { CommandContext } from './commandUi';
+import { runWithRetry } from './runAction';
+import { targetResource } from './targets';
+
+/**
+ * Stop (Kafka Connect's PUT /stop): stronger than a pause, the connector's tasks are shut down and
+ * removed until Resume starts them again. Always confirmed.
+ */
+export async function stopCommand(ctx: CommandContext, node: TreeNode | undefined): Promise<void> {
+  const resource = await targetResource(ctx, node, isStoppable, { title: 'Stop which resource?', none: 'Nothing is running that can be stopped (Kafka Connect connectors can).' });
+  if (!resource) return;
+  const detail = `Kafka Connect shuts its tasks down and removes them until you resume it; ${resource.name} keeps its configuration and offsets. Resume starts the tasks again.`;
+  if (!(await ctx.ui.confirm(`Stop ${resource.id}?`, detail, 'Stop'))) return;
+  await runWithRetry(ctx, { progress: `Stopping ${resource.id}`, failure: `Could not stop ${resource.id}` }, (api) => api.stop(resource.id, {}));
+}
