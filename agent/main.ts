@@ -30,7 +30,7 @@ export async function startAgent(options: { paths: AgentPaths; port?: number; lo
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'pipeline_pause_agent_' });
-  const core = new AgentCore({ connectionsPath: paths.connections, journalPath: paths.journal, log, metrics });
+  const core = new AgentCore({ home: paths.home, connectionsPath: paths.connections, journalPath: paths.journal, log, metrics });
   const info: AgentInfo = { version: VERSION, pid: process.pid, startedAt: new Date().toISOString() };
   const snapshot = (): Snapshot => ({ agent: info, ...core.store.snapshot() });
 

@@ -138,8 +138,9 @@ export class S3QueueAdapter implements BackendAdapter {
       scopedPauses: [],
       backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null },
       workers: null,
-      lineage: { upstream: [], downstream: [] },
+      lineage: { upstream: [], downstream: [], inputs: [], outputs: [] },
       capabilities: CAPABILITIES,
+      pauseEffect: null,
       lastError: null,
       observedAt: new Date().toISOString(),
     };
