@@ -131,3 +131,24 @@ export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
 export function resourceId(connection: string, name: string): string {
   return `${connection}/${name}`;
 }
+
+/** A resource with nothing observed yet: adapters start from this and fill in what they know. */
+export function blankResource(connection: string, name: string, kind: string, capabilities: Capabilities): Resource {
+  return {
+    id: resourceId(connection, name),
+    kind,
+    connection,
+    name,
+    state: 'unknown',
+    stateDetail: null,
+    pause: null,
+    scopedPauses: [],
+    backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null },
+    workers: null,
+    lineage: { upstream: [], downstream: [], inputs: [], outputs: [] },
+    capabilities,
+    pauseEffect: null,
+    lastError: null,
+    observedAt: new Date().toISOString(),
+  };
+}

@@ -71,6 +71,25 @@ export class ConsumerGroupLag {
     this.peek = new RecordPeek(kafka);
   }
 
+  /** The last failure as one line, or null while lag reads work. */
+  problem: string | null = null;
+
+  /** Like read(), but a failure is logged once and answers no lag, so a listing never fails on it. */
+  async readOrReport(groups: GroupQuery[], brokers: string): Promise<Map<string, GroupLag>> {
+    if (!groups.length) return new Map();
+    try {
+      const lags = await this.read(groups);
+      if (this.problem) this.log.info('Kafka lag readable again');
+      this.problem = null;
+      return lags;
+    } catch (error) {
+      const problem = `lag unknown: Kafka at ${brokers}: ${(error as Error).message}`;
+      if (problem !== this.problem) this.log.warn({ err: (error as Error).message }, 'cannot read consumer-group lag');
+      this.problem = problem;
+      return new Map();
+    }
+  }
+
   async read(groups: GroupQuery[]): Promise<Map<string, GroupLag>> {
     try {
       return await this.readOnce(groups);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { PauseError } from '../../../protocol/errors';
 import type { PauseDetails, Resource, ResourceState } from '../../../protocol/resource';
-import { resourceId } from '../../../protocol/resource';
+import { blankResource } from '../../../protocol/resource';
 import { createKafka, describeBrokers } from '../../kafka/access';
 import { ConsumerGroupLag, type GroupLag } from '../../kafka/groupLag';
 import { PauseEffectTracker, type Progress } from '../../kafka/pauseEffect';
@@ -45,7 +45,6 @@ export class KafkaConnectAdapter implements BackendAdapter {
   private readonly lag: ConsumerGroupLag | null;
   private readonly effects = new PauseEffectTracker();
   private readonly sourceWatch = new SourceOffsetsWatch();
-  private lagProblem: string | null = null;
 
   constructor(
     private readonly config: KafkaConnectConfig,
@@ -158,8 +157,8 @@ export class KafkaConnectAdapter implements BackendAdapter {
           dataLossAt: lag.dataLossAt !== null ? new Date(lag.dataLossAt).toISOString() : null,
         };
         if (lag.lost) notes.push(`${lag.lost} ${lag.lost === 1 ? 'record' : 'records'} deleted by retention before this connector read them`);
-      } else if (this.lagProblem) {
-        resource.lastError = [resource.lastError, this.lagProblem].filter(Boolean).join('; ');
+      } else if (this.lag?.problem) {
+        resource.lastError = [resource.lastError, this.lag?.problem].filter(Boolean).join('; ');
       }
       const progress: Progress | null = lag ? { positions: lag.positions, pending: lag.lag } : null;
       resource.pauseEffect = this.effects.observe(resource.id, held, progress);
@@ -180,18 +179,7 @@ export class KafkaConnectAdapter implements BackendAdapter {
     const groups = entries
       .filter((e) => (e.status.type ?? e.info?.type) === 'sink' && e.info)
       .map((e) => ({ groupId: sinkGroup(e.info!), topics: sinkTopics(e.info!) }));
-    if (!groups.length) return new Map();
-    try {
-      const lags = await this.lag.read(groups);
-      if (this.lagProblem) this.log.info('Kafka lag readable again');
-      this.lagProblem = null;
-      return lags;
-    } catch (error) {
-      const problem = `lag unknown: Kafka at ${describeBrokers(this.config.kafka)}: ${(error as Error).message}`;
-      if (problem !== this.lagProblem) this.log.warn({ err: (error as Error).message }, 'cannot read consumer-group lag');
-      this.lagProblem = problem;
-      return new Map();
-    }
+    return this.lag.readOrReport(groups, describeBrokers(this.config.kafka));
   }
 
   private async activeTopics(name: string): Promise<string[]> {
@@ -203,24 +191,9 @@ export class KafkaConnectAdapter implements BackendAdapter {
   }
 
   private emptyResource(name: string): Resource {
-    return {
-      id: resourceId(this.config.name, name),
-      kind: KAFKA_CONNECT_KIND,
-      connection: this.config.name,
-      name,
-      state: 'unknown',
-      stateDetail: null,
-      pause: null,
-      scopedPauses: [],
-      backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null },
-      workers: null,
-      lineage: { upstream: [], downstream: [], inputs: [], outputs: [] },
-      capabilities: CAPABILITIES,
-      pauseEffect: null,
-      lastError: null,
-      observedAt: new Date().toISOString(),
-    };
+    return blankResource(this.config.name, name, KAFKA_CONNECT_KIND, CAPABILITIES);
   }
+
 }
 
 /** A sink's consumer group: `connect-<name>` unless the connector overrides it. */

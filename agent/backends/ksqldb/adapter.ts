@@ -47,7 +47,6 @@ export class KsqlDbAdapter implements BackendAdapter {
   /** Query ids of the last listing by their upper-case spelling: ids compare case-insensitively. */
   private known = new Map<string, { id: string; queryType: string; statement: string }>();
   private readonly versions = new Map<string, { version: string; at: number }>();
-  private lagProblem: string | null = null;
 
   constructor(
     private readonly config: KsqlDbConfig,
@@ -206,18 +205,7 @@ export class KsqlDbAdapter implements BackendAdapter {
         groupId: description!.consumerGroupId!,
         topics: description!.sources.map((s) => topics.get(s.toUpperCase())).filter((t): t is string => t !== undefined),
       }));
-    if (!groups.length) return new Map();
-    try {
-      const lags = await this.lag.read(groups);
-      if (this.lagProblem) this.log.info('Kafka lag readable again');
-      this.lagProblem = null;
-      return lags;
-    } catch (error) {
-      const problem = `lag unknown: Kafka at ${describeBrokers(this.config.kafka)}: ${(error as Error).message}`;
-      if (problem !== this.lagProblem) this.log.warn({ err: (error as Error).message }, 'cannot read consumer-group lag');
-      this.lagProblem = problem;
-      return new Map();
-    }
+    return this.lag.readOrReport(groups, describeBrokers(this.config.kafka));
   }
 
   private toResource({ query, description }: Listed, topics: Map<string, string>, lineage: { upstream: string[]; downstream: string[] } | null, lags: Map<string, GroupLag>): Resource {
@@ -258,7 +246,7 @@ export class KsqlDbAdapter implements BackendAdapter {
       },
       capabilities: !persistent ? TRANSIENT : sourceTable ? SOURCE_TABLE : PERSISTENT,
       pauseEffect: persistent ? this.effects.observe(id, held, lag ? { positions: lag.positions, pending: lag.lag } : null) : null,
-      lastError: errors.length ? errors.join('; ') : persistent && this.lagProblem ? this.lagProblem : null,
+      lastError: errors.length ? errors.join('; ') : persistent && this.lag?.problem ? this.lag?.problem : null,
       observedAt: new Date().toISOString(),
     };
   }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describeFromNow } from '../../../protocol/duration';
 import { PauseError } from '../../../protocol/errors';
-import { resourceId, type PauseDetails, type PauseEffect, type Resource } from '../../../protocol/resource';
+import { resourceId, type PauseDetails, type PauseEffect, type Resource, blankResource } from '../../../protocol/resource';
 import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
 import { backlogOf, QueratorClient } from './client';
 import type { QueratorConfig } from './config';
@@ -205,24 +205,9 @@ export class QueratorAdapter implements BackendAdapter {
   }
 
   private emptyResource(name: string): Resource {
-    return {
-      id: this.id(name),
-      kind: 'querator',
-      connection: this.config.name,
-      name,
-      state: 'unknown',
-      stateDetail: null,
-      pause: null,
-      scopedPauses: [],
-      backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null },
-      workers: null,
-      lineage: { upstream: [], downstream: [], inputs: [], outputs: [] },
-      capabilities: CAPABILITIES,
-      pauseEffect: null,
-      lastError: null,
-      observedAt: new Date().toISOString(),
-    };
+    return blankResource(this.config.name, name, 'querator', CAPABILITIES);
   }
+
 
   private id(name: string): string {
     return resourceId(this.config.name, name);

@@ -1,6 +1,6 @@
 import { PauseError } from '../../../protocol/errors';
 import type { PauseDetails, Resource } from '../../../protocol/resource';
-import { resourceId } from '../../../protocol/resource';
+import { blankResource } from '../../../protocol/resource';
 import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
 import { createStore, toPauseError, type QueueStore } from '../../../buquet/client';
 import type { S3QueueConfig } from './config';
@@ -127,22 +127,7 @@ export class S3QueueAdapter implements BackendAdapter {
   }
 
   private emptyResource(bucket: string): Resource {
-    return {
-      id: resourceId(this.config.name, bucket),
-      kind: 's3-queue',
-      connection: this.config.name,
-      name: bucket,
-      state: 'unknown',
-      stateDetail: null,
-      pause: null,
-      scopedPauses: [],
-      backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null },
-      workers: null,
-      lineage: { upstream: [], downstream: [], inputs: [], outputs: [] },
-      capabilities: CAPABILITIES,
-      pauseEffect: null,
-      lastError: null,
-      observedAt: new Date().toISOString(),
-    };
+    return blankResource(this.config.name, bucket, 's3-queue', CAPABILITIES);
   }
+
 }
