@@ -1,0 +1,90 @@
+import { strict as assert } from 'node:assert';
+import { kafkaService, services, useSandboxServices } from '../support/sandboxFixture';
+import { KafkaBed, ksql, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testBed';
+import type { KsqlDbStandIn } from '../standins/ksqldb/server';
+import type { TreeView, Workbench } from './harness';
+import { waitUntil } from './harness/wait';
+import { CONNECTION, startEditorEnv, type EditorEnv } from './support/editorEnv';
+import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, waitForStatusHidden, waitForStatusText } from './support/pipelinePauseUi';
+
+/**
+ * ksqlDB persistent queries in the packaged extension, in code-server through Chromium, the same
+ * way as S3 queues: inline Pause and Resume on a query row, checked where it lands, in what the
+ * ksqlDB STAND-IN (real Kafka consumers; ksqlDB cannot be installed here) reports per server.
+ */
+useSandboxServices('kafka');
+
+interface QueriesAnswer {
+  queries: Array<{ id: string; statusCount: Record<string, number> }>;
+}
+
+describe('extension in code-server: ksqlDB persistent queries', function () {
+  this.timeout(120_000);
+  let bed: KafkaBed;
+  let standIn: KsqlDbStandIn;
+  let queryId: string;
+  let env: EditorEnv;
+  let workbench: Workbench;
+  let view: TreeView;
+
+  const statusCount = async (): Promise<Record<string, number>> => {
+    const answer = await ksql(standIn.url, 'SHOW QUERIES;');
+    const [body] = answer.body as QueriesAnswer[];
+    return body.queries.find((q) => q.id === queryId)?.statusCount ?? {};
+  };
+  const waitForCount = (state: string) =>
+    waitUntil(`the stand-in to report ${queryId} ${state}`, async () => ((await statusCount())[state] === 1 ? true : undefined), async () => JSON.stringify(await statusCount()), PUSH_TIMEOUT_MS);
+
+  before(async function () {
+    this.timeout(240_000);
+    bed = await new KafkaBed(kafkaService().bootstrap).open();
+    standIn = await startStandIn(kafkaService().bootstrap, { serviceId: unique('e2e') });
+    const topic = unique('e2e-orders');
+    await bed.createTopic(topic);
+    await ksqlOk(standIn.url, `CREATE STREAM ORDERS (ID INT, AMOUNT INT) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON');`);
+    const [created] = await ksqlOk(standIn.url, 'CREATE STREAM BIG_ORDERS AS SELECT * FROM ORDERS WHERE AMOUNT > 10;', { 'auto.offset.reset': 'earliest' });
+    queryId = created.commandStatus!.queryId!;
+
+    env = await startEditorEnv({ name: 'ksqldb' });
+    const s3 = services().s3;
+    env.home.writeConnections([
+      { name: CONNECTION, kind: 's3-queue', endpoint: s3.endpoint, profile: s3.profile, buckets: [env.bucket], pollIntervalSeconds: 2 },
+      { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
+    ]);
+    workbench = env.editor.workbench;
+    view = await openPipelinesView(workbench);
+  });
+
+  after(async () => {
+    await env?.close();
+    await standIn?.close();
+    await bed?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      await workbench.screenshot(`ksqldb-FAILED-${this.currentTest.title.slice(0, 50)}`).catch(() => undefined);
+    }
+  });
+
+  it('shows the query in the tree; inline Pause pauses it on the server, inline Resume resumes it', async () => {
+    await view.waitForDescription('ksql', 'ok', 60_000);
+    await view.waitForDescription(queryId, /^running/, 60_000);
+    await clearHovers(workbench.page);
+    await workbench.screenshot('ksqldb-01-tree');
+
+    await view.clickInlineAction(queryId, 'Pause');
+    await waitForCount('PAUSED');
+    await view.waitForDescription(queryId, /^paused/, PUSH_TIMEOUT_MS);
+    assert.match((await waitForStatusText(workbench, '1 paused')).text, /1 paused/);
+    await clearHovers(workbench.page);
+    await workbench.screenshot('ksqldb-02-paused');
+
+    await view.clickInlineAction(queryId, 'Resume');
+    await waitForCount('RUNNING');
+    await view.waitForDescription(queryId, /^running/, PUSH_TIMEOUT_MS);
+    await waitForStatusHidden(workbench);
+    await clearHovers(workbench.page);
+    await workbench.screenshot('ksqldb-03-resumed');
+  });
+});
