@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { connectionName } from '../connectionFields';
 import { KafkaAccess } from '../../kafka/access';
 
 export const KafkaConnectConfig = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a connection name is 1-64 letters, digits, "_", "." or "-"'),
+    name: connectionName,
     kind: z.literal('kafka-connect'),
     description: z.string().optional(),
     url: z.url().describe('REST URL of any worker of the Kafka Connect cluster, e.g. http://127.0.0.1:8083.'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { connectionName } from '../connectionFields';
 import { parseDuration } from '../../../protocol/duration';
 
 const duration = z.string().refine(
@@ -15,7 +16,7 @@ const duration = z.string().refine(
 
 export const RelationalMigratorConfig = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a connection name is 1-64 letters, digits, "_", "." or "-"'),
+    name: connectionName,
     kind: z.literal('relational-migrator'),
     description: z.string().optional(),
     url: z.url().default('http://127.0.0.1:8278').describe('Base URL of Relational Migrator (its REST API is under /api/v1).'),

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { connectionName } from '../connectionFields';
 import { PauseMode } from './pauseState';
 
 export const QueratorConfig = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a connection name is 1-64 letters, digits, "_", "." or "-"'),
+    name: connectionName,
     kind: z.literal('querator'),
     description: z.string().optional(),
     endpoint: z

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { connectionName } from '../connectionFields';
 
 export const S3QueueConfig = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a connection name is 1-64 letters, digits, "_", "." or "-"'),
+    name: connectionName,
     kind: z.literal('s3-queue'),
     description: z.string().optional(),
     buckets: z
