@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { FILE_SINK, FILE_SOURCE } from '../../sandbox/connect';
+import { connectRest, connectStatus } from '../support/connectRest';
 import { connectService, kafkaService, services, useSandboxServices } from '../support/sandboxFixture';
 import { RelationalMigratorStandIn } from '../standins/migrator/migratorStandIn';
 import { artifactsDir, type TreeView, type Workbench } from './harness';
@@ -30,23 +31,6 @@ const linesOf = (file: string): string[] => {
     return [];
   }
 };
-
-async function rest(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown; text: string }> {
-  const response = await fetch(`${connectService().url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  return { status: response.status, text, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
-
-interface ConnectorStatus {
-  connector: { state: string };
-  tasks: Array<{ id: number; state: string }>;
-}
-const connectStatus = async (name: string) => (await rest('GET', `/connectors/${name}/status`)).body as ConnectorStatus;
 
 describe('extension in code-server: Kafka Connect connectors and Relational Migrator sync jobs', function () {
   this.timeout(120_000);
@@ -109,7 +93,7 @@ describe('extension in code-server: Kafka Connect connectors and Relational Migr
       [source, { 'connector.class': FILE_SOURCE, file: input, topic }],
       [sink, { 'connector.class': FILE_SINK, file: output, topics: topic }],
     ] as const) {
-      const created = await rest('POST', '/connectors', { name, config: { 'tasks.max': '1', ...config } });
+      const created = await connectRest('POST', '/connectors', { name, config: { 'tasks.max': '1', ...config } });
       assert.equal(created.status, 201, created.text);
     }
     standIn = await RelationalMigratorStandIn.start();
@@ -132,7 +116,7 @@ describe('extension in code-server: Kafka Connect connectors and Relational Migr
 
   after(async () => {
     await env?.close();
-    for (const name of [source, sink]) await rest('DELETE', `/connectors/${name}`).catch(() => undefined);
+    for (const name of [source, sink]) await connectRest('DELETE', `/connectors/${name}`).catch(() => undefined);
     await admin?.disconnect();
     await standIn?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });

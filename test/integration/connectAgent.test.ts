@@ -11,7 +11,9 @@ import type { Resource } from '../../protocol/resource';
 import { FILE_SINK, FILE_SOURCE } from '../../sandbox/connect';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { connectService, kafkaService, useSandboxServices } from '../support/sandboxFixture';
+import { connectRest, connectStatus } from '../support/connectRest';
 import { cli, type TestHome } from '../support/testEnv';
+import { waitFor } from '../support/waitFor';
 
 /**
  * The Kafka Connect adapter, driven like a user drives it (the agent's API and the CLI), against
@@ -20,40 +22,6 @@ import { cli, type TestHome } from '../support/testEnv';
  * REST status, the files the connectors read and write, and the topic's offsets.
  */
 useSandboxServices('kafka', 'connect');
-
-interface ConnectorStatus {
-  connector: { state: string };
-  tasks: Array<{ id: number; state: string; trace?: string }>;
-}
-
-async function rest(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown; text: string }> {
-  const response = await fetch(`${connectService().url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  return { status: response.status, text, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
-
-const connectStatus = async (name: string) => (await rest('GET', `/connectors/${name}/status`)).body as ConnectorStatus;
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -95,7 +63,7 @@ describe('Kafka Connect connectors through the agent (real Connect 4.3.1 worker,
       return found && accept(found) ? found : false;
     }, timeoutMs);
   async function createConnector(name: string, config: Record<string, string>): Promise<void> {
-    const reply = await rest('POST', '/connectors', { name, config: { 'tasks.max': '1', ...config } });
+    const reply = await connectRest('POST', '/connectors', { name, config: { 'tasks.max': '1', ...config } });
     assert.equal(reply.status, 201, reply.text);
     created.push(name);
   }
@@ -131,7 +99,7 @@ describe('Kafka Connect connectors through the agent (real Connect 4.3.1 worker,
 
   after(async () => {
     await agent?.close();
-    for (const name of created) await rest('DELETE', `/connectors/${name}`).catch(() => undefined);
+    for (const name of created) await connectRest('DELETE', `/connectors/${name}`).catch(() => undefined);
     await admin?.disconnect();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -200,7 +168,7 @@ describe('Kafka Connect connectors through the agent (real Connect 4.3.1 worker,
       return current.connector.state === 'STOPPED' && current.tasks.length === 0 && current;
     });
     assert.deepEqual(status.tasks, []);
-    assert.deepEqual((await rest('GET', `/connectors/${sink}/tasks`)).body, []);
+    assert.deepEqual((await connectRest('GET', `/connectors/${sink}/tasks`)).body, []);
     const row = await waitForResource(sink, 'stopped', (r) => r.state === 'stopped');
     assert.equal(row.pause?.reason, 'swap the output file');
     assert.equal(row.stateDetail, 'tasks shut down');
@@ -270,7 +238,7 @@ describe('Kafka Connect connectors through the agent (real Connect 4.3.1 worker,
   });
 
   it('a pause made with Connect\'s own REST API shows as paused by someone outside Pipeline Pause', async () => {
-    assert.equal((await rest('PUT', `/connectors/${source}/pause`)).status, 202);
+    assert.equal((await connectRest('PUT', `/connectors/${source}/pause`)).status, 202);
     const row = await waitForResource(source, 'paused', (r) => r.state === 'paused' && r.pause !== null);
     assert.equal(row.pause?.pausedBy, OUTSIDE_PAUSER);
     assert.equal(row.pause?.reason, null);

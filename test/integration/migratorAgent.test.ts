@@ -9,6 +9,7 @@ import { agentPaths } from '../../protocol/paths';
 import type { Resource } from '../../protocol/resource';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { cli, type TestHome } from '../support/testEnv';
+import { waitFor as waitForProbe } from '../support/waitFor';
 import { RelationalMigratorStandIn } from '../standins/migrator/migratorStandIn';
 
 /**
@@ -19,20 +20,8 @@ import { RelationalMigratorStandIn } from '../standins/migrator/migratorStandIn'
 const HOUR = 3600_000;
 const RETENTION_MS = 72 * HOUR;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${String(last)})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** The stand-in answers at once: poll it more often and for less time than a real server. */
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000) => waitForProbe(what, probe, timeoutMs, 100);
 
 describe('Relational Migrator sync jobs through the agent (Relational Migrator stand-in)', function () {
   this.timeout(60_000);

@@ -6,6 +6,8 @@ import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
 import { FILE_SINK, FILE_SOURCE } from '../../sandbox/connect';
 import { KAFKA_VERSION } from '../../sandbox/kafkaDist';
 import { connectService, kafkaService, useSandboxServices } from '../support/sandboxFixture';
+import { connectRest } from '../support/connectRest';
+import { waitFor } from '../support/waitFor';
 
 /**
  * The test bed for the Kafka Connect and ksqlDB adapters: a real KRaft broker and a real Connect
@@ -13,38 +15,6 @@ import { connectService, kafkaService, useSandboxServices } from '../support/san
  * answers asserted here are the exact shapes of Kafka Connect 4.3.1.
  */
 useSandboxServices('kafka', 'connect');
-
-interface Reply {
-  status: number;
-  body: unknown;
-  text: string;
-}
-
-async function rest(method: string, path: string, body?: unknown): Promise<Reply> {
-  const response = await fetch(`${connectService().url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  return { status: response.status, text, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 interface ConnectorStatus {
   name: string;
@@ -54,7 +24,7 @@ interface ConnectorStatus {
 }
 
 async function status(name: string): Promise<ConnectorStatus> {
-  const reply = await rest('GET', `/connectors/${name}/status`);
+  const reply = await connectRest('GET', `/connectors/${name}/status`);
   assert.equal(reply.status, 200, reply.text);
   return reply.body as ConnectorStatus;
 }
@@ -136,17 +106,17 @@ describe('sandbox: a real Kafka broker and Kafka Connect worker', function () {
   });
 
   it('answers GET /, /health and lists the file connectors', async () => {
-    const root = await rest('GET', '/');
+    const root = await connectRest('GET', '/');
     assert.equal(root.status, 200);
     const info = root.body as { version: string; commit: string; kafka_cluster_id: string };
     assert.deepEqual(Object.keys(info).sort(), ['commit', 'kafka_cluster_id', 'version']);
     assert.equal(info.version, KAFKA_VERSION);
     assert.equal(info.kafka_cluster_id, kafkaService().clusterId);
 
-    const health = await rest('GET', '/health');
+    const health = await connectRest('GET', '/health');
     assert.deepEqual([health.status, health.body], [200, { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' }]);
 
-    const plugins = await rest('GET', '/connector-plugins');
+    const plugins = await connectRest('GET', '/connector-plugins');
     assert.deepEqual(plugins.body, [
       { class: FILE_SINK, type: 'sink', version: KAFKA_VERSION },
       { class: FILE_SOURCE, type: 'source', version: KAFKA_VERSION },
@@ -157,17 +127,17 @@ describe('sandbox: a real Kafka broker and Kafka Connect worker', function () {
     const name = unique('pp-nope');
     // pause / resume / stop name it "Unknown connector"; status and the connector itself differ.
     for (const action of ['pause', 'resume', 'stop']) {
-      const reply = await rest('PUT', `/connectors/${name}/${action}`);
+      const reply = await connectRest('PUT', `/connectors/${name}/${action}`);
       assert.deepEqual([reply.status, reply.body], [404, { error_code: 404, message: `Unknown connector ${name}` }], action);
     }
-    const statusReply = await rest('GET', `/connectors/${name}/status`);
+    const statusReply = await connectRest('GET', `/connectors/${name}/status`);
     assert.deepEqual([statusReply.status, statusReply.body], [404, { error_code: 404, message: `No status found for connector ${name}` }]);
     for (const [method, path] of [
       ['GET', ''],
       ['DELETE', ''],
       ['GET', '/offsets'],
     ]) {
-      const reply = await rest(method, `/connectors/${name}${path}`);
+      const reply = await connectRest(method, `/connectors/${name}${path}`);
       assert.deepEqual([reply.status, reply.body], [404, { error_code: 404, message: `Connector ${name} not found` }], `${method} ${path}`);
     }
   });
@@ -188,7 +158,7 @@ describe('sandbox: a real Kafka broker and Kafka Connect worker', function () {
       writeFileSync(input, 'alpha\nbeta\n');
       workerId = `127.0.0.1:${connectService().port}`;
       await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-      const created = await rest('POST', '/connectors', { name: source, config: { 'connector.class': FILE_SOURCE, file: input, topic, 'tasks.max': '1' } });
+      const created = await connectRest('POST', '/connectors', { name: source, config: { 'connector.class': FILE_SOURCE, file: input, topic, 'tasks.max': '1' } });
       assert.equal(created.status, 201, created.text);
       assert.deepEqual(created.body, {
         name: source,
@@ -196,12 +166,12 @@ describe('sandbox: a real Kafka broker and Kafka Connect worker', function () {
         tasks: [],
         type: 'source',
       });
-      const createdSink = await rest('POST', '/connectors', { name: sink, config: { 'connector.class': FILE_SINK, file: output, topics: topic, 'tasks.max': '1' } });
+      const createdSink = await connectRest('POST', '/connectors', { name: sink, config: { 'connector.class': FILE_SINK, file: output, topics: topic, 'tasks.max': '1' } });
       assert.equal(createdSink.status, 201, createdSink.text);
     });
 
     after(async () => {
-      for (const name of [source, sink]) await rest('DELETE', `/connectors/${name}`).catch(() => undefined);
+      for (const name of [source, sink]) await connectRest('DELETE', `/connectors/${name}`).catch(() => undefined);
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
@@ -239,7 +209,7 @@ describe('sandbox: a real Kafka broker and Kafka Connect worker', function () {
     });
 
     it('lists connectors with ?expand=status&expand=info keyed by name', async () => {
-      const reply = await rest('GET', '/connectors?expand=status&expand=info');
+      const reply = await connectRest('GET', '/connectors?expand=status&expand=info');
       assert.equal(reply.status, 200);
       const listed = reply.body as Record<string, { status: ConnectorStatus; info: unknown }>;
       assert.deepEqual(Object.keys(listed[sink]).sort(), ['info', 'status']);
@@ -250,14 +220,14 @@ describe('sandbox: a real Kafka broker and Kafka Connect worker', function () {
         type: 'sink',
       });
       assert.deepEqual(listed[sink].status, await status(sink));
-      const names = await rest('GET', '/connectors');
+      const names = await connectRest('GET', '/connectors');
       assert.ok((names.body as string[]).includes(source) && (names.body as string[]).includes(sink));
     });
 
     it('pauses the sink (202, then connector and task PAUSED): lines wait in the topic until resume', async () => {
-      const paused = await rest('PUT', `/connectors/${sink}/pause`);
+      const paused = await connectRest('PUT', `/connectors/${sink}/pause`);
       assert.deepEqual([paused.status, paused.text], [202, '']);
-      const again = await rest('PUT', `/connectors/${sink}/pause`);
+      const again = await connectRest('PUT', `/connectors/${sink}/pause`);
       assert.equal(again.status, 202, 'pause is idempotent');
       assert.deepEqual(await waitForState(sink, 'PAUSED'), {
         name: sink,
@@ -271,7 +241,7 @@ describe('sandbox: a real Kafka broker and Kafka Connect worker', function () {
       await sleep(2000);
       assert.ok(!linesOf(output).includes('delta'), 'a paused sink writes nothing');
 
-      const resumed = await rest('PUT', `/connectors/${sink}/resume`);
+      const resumed = await connectRest('PUT', `/connectors/${sink}/resume`);
       assert.deepEqual([resumed.status, resumed.text], [202, '']);
       await waitForState(sink, 'RUNNING');
       await waitFor('the held lines in the sink file', async () => linesOf(output).includes('epsilon'));
@@ -279,36 +249,36 @@ describe('sandbox: a real Kafka broker and Kafka Connect worker', function () {
     });
 
     it('pauses the source: nothing new reaches the topic until resume', async () => {
-      assert.equal((await rest('PUT', `/connectors/${source}/pause`)).status, 202);
+      assert.equal((await connectRest('PUT', `/connectors/${source}/pause`)).status, 202);
       await waitForState(source, 'PAUSED');
       const before = await highWatermark(topic);
       appendFileSync(input, 'zeta\n');
       await sleep(2000);
       assert.equal(await highWatermark(topic), before, 'a paused source produces nothing');
-      assert.equal((await rest('PUT', `/connectors/${source}/resume`)).status, 202);
+      assert.equal((await connectRest('PUT', `/connectors/${source}/resume`)).status, 202);
       await waitForState(source, 'RUNNING');
       await waitFor('zeta in the sink file', async () => linesOf(output).includes('zeta'));
       assert.equal(await highWatermark(topic), before + 1);
     });
 
     it('stops the source (204): STOPPED without tasks, offsets readable, resume brings it back', async () => {
-      const stopped = await rest('PUT', `/connectors/${source}/stop`);
+      const stopped = await connectRest('PUT', `/connectors/${source}/stop`);
       assert.deepEqual([stopped.status, stopped.text], [204, '']);
       const quiet = await waitFor('the source STOPPED with no tasks', async () => {
         const current = await status(source);
         return current.connector.state === 'STOPPED' && current.tasks.length === 0 && current;
       });
       assert.deepEqual(quiet, { name: source, connector: { state: 'STOPPED', worker_id: workerId, version: KAFKA_VERSION }, tasks: [], type: 'source' });
-      assert.deepEqual((await rest('GET', `/connectors/${source}/tasks`)).body, []);
+      assert.deepEqual((await connectRest('GET', `/connectors/${source}/tasks`)).body, []);
       // Offsets of a stopped connector: the byte position reached in the file.
-      const offsets = await rest('GET', `/connectors/${source}/offsets`);
+      const offsets = await connectRest('GET', `/connectors/${source}/offsets`);
       assert.deepEqual(offsets.body, { offsets: [{ partition: { filename: input }, offset: { position: Buffer.byteLength(readFileSync(input)) } }] });
 
       const before = await highWatermark(topic);
       appendFileSync(input, 'eta\n');
       await sleep(1500);
       assert.equal(await highWatermark(topic), before, 'a stopped source produces nothing');
-      assert.equal((await rest('PUT', `/connectors/${source}/resume`)).status, 202);
+      assert.equal((await connectRest('PUT', `/connectors/${source}/resume`)).status, 202);
       await waitForState(source, 'RUNNING');
       await waitFor('eta in the sink file', async () => linesOf(output).includes('eta'));
     });
