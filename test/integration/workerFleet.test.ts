@@ -167,6 +167,8 @@ describe(`${WORKERS} Node workers over a steady stream of tasks (real S3 server)
     await resume({ type: 'task-type', value: 'a' });
 
     const shardPausedAt = await pause({ type: 'shard', value: '0' });
+    // A worker may claim from its cached pause state for up to one TTL plus one poll; the guarantee starts after that.
+    await sleep(BOUND_MS);
     const heldBack = await fleet.submitToShard('0', 3);
     await eventually(async () => claimedAfter(shardPausedAt), (c) => c.length >= 10 && c.filter((x) => x.type === 'a').length >= 3, 30_000, 'other shards flowing, type a again');
     assert.deepEqual(claimedAfter(shardPausedAt).filter((c) => c.shard === '0'), [], 'no task of the paused shard claimed');
