@@ -97,6 +97,18 @@ export const Capabilities = z.object({
 });
 export type Capabilities = z.infer<typeof Capabilities>;
 
+/**
+ * A set of pauses made together ("pause upstream of X"): one reason, one auto-resume, resumed as
+ * one. The agent's journal records membership, so it works the same for every backend.
+ */
+export const PauseGroupRef = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The resource whose upstream was paused. */
+  target: z.string(),
+});
+export type PauseGroupRef = z.infer<typeof PauseGroupRef>;
+
 export const Resource = z.object({
   /** `<connection>/<name>`: how users address it in the CLI and the API. */
   id: z.string(),
@@ -107,6 +119,8 @@ export const Resource = z.object({
   /** One line that qualifies the state, e.g. "task type send_email paused". */
   stateDetail: z.string().nullable(),
   pause: PauseDetails.nullable(),
+  /** The group the current pause belongs to, if it was made as part of one. */
+  pauseGroup: PauseGroupRef.nullable(),
   scopedPauses: z.array(ScopedPause),
   backlog: Backlog,
   workers: z.array(WorkerInfo).nullable(),
@@ -142,6 +156,7 @@ export function blankResource(connection: string, name: string, kind: string, ca
     state: 'unknown',
     stateDetail: null,
     pause: null,
+    pauseGroup: null,
     scopedPauses: [],
     backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null },
     workers: null,

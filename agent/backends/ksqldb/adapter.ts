@@ -230,6 +230,7 @@ export class KsqlDbAdapter implements BackendAdapter {
       state,
       stateDetail: details.length ? details.join('; ') : null,
       pause: null,
+      pauseGroup: null,
       scopedPauses: [],
       backlog: {
         pending: lag?.lag ?? null,

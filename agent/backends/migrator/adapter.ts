@@ -100,6 +100,7 @@ export class RelationalMigratorAdapter implements BackendAdapter {
       state: view.state,
       stateDetail: [view.stateDetail, project].filter(Boolean).join('; ') || null,
       pause: null,
+      pauseGroup: null,
       scopedPauses: [],
       backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: view.dataLossAt },
       workers: null,

@@ -47,6 +47,7 @@ class FakeBackend implements BackendAdapter {
       state,
       stateDetail: null,
       pause: null,
+      pauseGroup: null,
       scopedPauses: [],
       backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null },
       workers: null,

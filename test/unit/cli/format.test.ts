@@ -13,6 +13,7 @@ function queue(overrides: Partial<Resource> = {}): Resource {
     state: 'paused',
     stateDetail: null,
     pause: { pausedAt: '2026-01-28T12:00:00.000Z', pausedBy: 'alice', reason: 'Deploying new version', resumeAt: '2026-01-28T12:30:00.000Z', version: '"e"' },
+    pauseGroup: null,
     scopedPauses: [],
     backlog: { pending: 1234, inFlight: 0, oldestPendingAt: null, dataLossAt: null },
     workers: [1, 2, 3, 4, 5].map((n) => ({ id: `worker-${n}`, status: 'idle' as const, healthy: true, currentTask: null, startedAt: '2026-01-28T09:35:00.000Z', lastHeartbeatAt: '2026-01-28T12:04:58.000Z' })),

@@ -17,6 +17,7 @@ export function makeResource(id: string, overrides: Partial<Resource> = {}): Res
     state: 'running',
     stateDetail: null,
     pause: null,
+    pauseGroup: null,
     scopedPauses: [],
     backlog: { pending: 12, inFlight: 2, oldestPendingAt: null, dataLossAt: null },
     workers: [],
