@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import type { BulkResult, PauseApi, PauseResponse, ResumeResponse, StopResponse } from '../protocol/api';
+import type { BulkResult, PauseApi, PauseResponse, PauseUpstreamResponse, ResumeResponse, StopResponse } from '../protocol/api';
 import { PauseError } from '../protocol/errors';
 import type { Snapshot } from '../protocol/messages';
-import { parseOrBadRequest, PauseRequest, ResumeRequest, StopRequest, type PauseRequestInput, type ResumeRequestInput, type StopRequestInput } from '../protocol/requests';
+import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest, type PauseRequestInput, type PauseUpstreamRequestInput, type ResumeRequestInput, type StopRequestInput } from '../protocol/requests';
 import type { ConnectionStatus, Resource } from '../protocol/resource';
 import type { AgentPaths } from '../protocol/paths';
 import { VERSION } from '../protocol/version';
@@ -27,10 +27,11 @@ export class DirectApi implements PauseApi {
   async snapshot(): Promise<Snapshot> {
     const connections: ConnectionStatus[] = [];
     const resources: Resource[] = [];
-    for (const { config, adapter } of this.service.connectionList()) {
+    for (const connection of this.service.connectionList()) {
+      const { config } = connection;
       const checkedAt = new Date().toISOString();
       try {
-        resources.push(...(await adapter.list()));
+        resources.push(...(await this.service.list(connection)));
         connections.push({ name: config.name, kind: config.kind, status: 'ok', error: null, checkedAt });
       } catch (error) {
         connections.push({ name: config.name, kind: config.kind, status: 'unreachable', error: (error as Error).message, checkedAt });
@@ -65,6 +66,18 @@ export class DirectApi implements PauseApi {
   resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]> {
     const names = connection === null ? this.service.connectionList().map((c) => c.config.name) : [connection];
     return this.service.resumeAll(names, parseOrBadRequest(ResumeRequest, request));
+  }
+
+  pauseUpstream(id: string, request: PauseUpstreamRequestInput): Promise<PauseUpstreamResponse> {
+    return this.service.pauseUpstream(id, parseOrBadRequest(PauseUpstreamRequest, request));
+  }
+
+  resumeUpstream(id: string): Promise<BulkResult[]> {
+    return this.service.resumeUpstream(id);
+  }
+
+  resumeGroup(group: string): Promise<BulkResult[]> {
+    return this.service.resumeGroup(group);
   }
 
   close(): Promise<void> {

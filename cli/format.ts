@@ -1,4 +1,4 @@
-import type { BulkResult } from '../protocol/api';
+import type { BulkResult, PauseUpstreamResponse } from '../protocol/api';
 import { describeFromNow, humanDuration } from '../protocol/duration';
 import type { Snapshot } from '../protocol/messages';
 import type { PauseDetails, Resource, ScopedPause } from '../protocol/resource';
@@ -7,6 +7,7 @@ import type { PauseDetails, Resource, ScopedPause } from '../protocol/resource';
 export function formatStatus(resource: Resource, now = new Date()): string {
   const lines = [`${KIND_HEADINGS[resource.kind] ?? 'Resource'}: ${resource.id}`, `Status: ${statusWord(resource)}`];
   if (resource.pause) lines.push(...pauseLines(resource.pause, now));
+  if (resource.pauseGroup) lines.push(`Group: ${resource.pauseGroup.name} (resume with: pipeline-pause resume-upstream ${resource.pauseGroup.target})`);
   lines.push(...holdLines(resource, now));
   if (resource.lastError) lines.push(`Problem: ${resource.lastError}`);
   for (const scoped of resource.scopedPauses) lines.push(scopedLine(scoped, now));
@@ -83,6 +84,15 @@ function holdLines(resource: Resource, now: Date): string[] {
 export function formatBulk(verb: string, results: BulkResult[]): string {
   if (!results.length) return `Nothing to ${verb.toLowerCase()}.`;
   return results.map((r) => (r.ok ? `${verb} ${r.id}` : `Failed ${r.id}: ${r.error}`)).join('\n');
+}
+
+export function formatGroupPause(outcome: PauseUpstreamResponse): string {
+  const lines = [`Group "${outcome.group.name}" (${outcome.group.id}), upstream of ${outcome.group.target}:`];
+  lines.push(...outcome.results.map((r) => (r.ok ? `  Paused ${r.id}` : `  Failed ${r.id}: ${r.error}`)));
+  lines.push(...outcome.skipped.map((s) => `  Skipped ${s.id}: ${s.reason}`));
+  lines.push(...outcome.warnings.map((w) => `  Warning: ${w}`));
+  lines.push(`Resume with: pipeline-pause resume-upstream ${outcome.group.target}`);
+  return lines.join('\n');
 }
 
 function pauseLines(pause: PauseDetails, now: Date): string[] {

@@ -2,14 +2,14 @@ import { Command, CommanderError, Option } from 'commander';
 import type { PauseApi } from '../protocol/api';
 import { PauseError } from '../protocol/errors';
 import { agentPaths, type AgentPaths } from '../protocol/paths';
-import { parseOrBadRequest, PauseRequest, ResumeRequest, StopRequest, type PauseRequestInput } from '../protocol/requests';
+import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest, type PauseRequestInput } from '../protocol/requests';
 import { Scope, type Resource } from '../protocol/resource';
 import { VERSION } from '../protocol/version';
 import { findAgent } from '../client/discovery';
 import { createLogger, silentLogger } from '../agent/core/logger';
 import { startAgent } from '../agent/main';
 import { DirectApi } from './directApi';
-import { formatBulk, formatList, formatPaused, formatStatus, formatWorkers } from './format';
+import { formatBulk, formatGroupPause, formatList, formatPaused, formatStatus, formatWorkers } from './format';
 
 interface GlobalOptions {
   home?: string;
@@ -162,6 +162,35 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .option('--json', 'print JSON')
     .action(async (connection: string | undefined, options: { force?: boolean; json?: boolean }) => {
       const results = await withApi((api) => api.resumeAll(connection ?? null, { force: options.force ?? false }));
+      out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('Resumed', results));
+      if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be resumed`);
+    });
+
+  program
+    .command('pause-upstream')
+    .description('pause everything that feeds a resource (transitively, across connections) as one group')
+    .argument('<resource>', '<connection>/<name> whose inputs to hold')
+    .option('--name <group>', 'a name for the group (default "upstream of <name>")')
+    .option('--reason <text>', 'why, shown on every member')
+    .option('--paused-by <who>', 'who is pausing (default user:<login>)')
+    .addOption(new Option('--resume-after <duration>', 'auto-resume the whole group after this long, e.g. 30m').conflicts('resumeAt'))
+    .option('--resume-at <time>', 'auto-resume the whole group at this RFC 3339 time')
+    .option('--json', 'print JSON')
+    .action(async (target: string, options: PauseFlags & { name?: string }) => {
+      const request = { name: options.name, reason: options.reason, pausedBy: options.pausedBy, resumeAfter: options.resumeAfter, resumeAt: options.resumeAt };
+      parseOrBadRequest(PauseUpstreamRequest, request);
+      const outcome = await withApi((api) => api.pauseUpstream(target, request));
+      out(options.json ? JSON.stringify(outcome, null, 2) : formatGroupPause(outcome));
+      if (outcome.results.some((r) => !r.ok)) throw new PauseError('Conflict', `${outcome.results.filter((r) => !r.ok).length} of ${outcome.results.length} could not be paused`);
+    });
+
+  program
+    .command('resume-upstream')
+    .description('resume the group made by pause-upstream of a resource: exactly its members, nothing else')
+    .argument('<resource>', '<connection>/<name>')
+    .option('--json', 'print JSON')
+    .action(async (target: string, options: { json?: boolean }) => {
+      const results = await withApi((api) => api.resumeUpstream(target));
       out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('Resumed', results));
       if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be resumed`);
     });

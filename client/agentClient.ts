@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { BulkResponse, PauseResponse, ResourceResponse, ResumeResponse, StopResponse, type BulkResult, type PauseApi } from '../protocol/api';
+import { BulkResponse, PauseResponse, PauseUpstreamResponse, ResourceResponse, ResumeResponse, StopResponse, type BulkResult, type PauseApi } from '../protocol/api';
 import { ApiErrorBody, PauseError } from '../protocol/errors';
 import { API_PREFIX, Snapshot } from '../protocol/messages';
-import type { PauseRequestInput, ResumeRequestInput, StopRequestInput } from '../protocol/requests';
+import type { PauseRequestInput, PauseUpstreamRequestInput, ResumeRequestInput, StopRequestInput } from '../protocol/requests';
 import type { Resource } from '../protocol/resource';
 
 /** The agent's HTTP API, typed and checked with the same schemas the agent uses. */
@@ -44,6 +44,18 @@ export class AgentClient implements PauseApi {
   async resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]> {
     const path = connection === null ? '/resume-all' : `/connections/${encodeURIComponent(connection)}/resume-all`;
     return this.checked(BulkResponse, await this.request('POST', path, request)).results;
+  }
+
+  async pauseUpstream(id: string, request: PauseUpstreamRequestInput): Promise<PauseUpstreamResponse> {
+    return this.checked(PauseUpstreamResponse, await this.request('POST', `/resources/${encodeId(id)}/pause-upstream`, request));
+  }
+
+  async resumeUpstream(id: string): Promise<BulkResult[]> {
+    return this.checked(BulkResponse, await this.request('POST', `/resources/${encodeId(id)}/resume-upstream`, {})).results;
+  }
+
+  async resumeGroup(group: string): Promise<BulkResult[]> {
+    return this.checked(BulkResponse, await this.request('POST', `/groups/${encodeURIComponent(group)}/resume`, {})).results;
   }
 
   async shutdown(): Promise<void> {

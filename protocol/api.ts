@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Snapshot } from './messages';
-import type { PauseRequestInput, ResumeRequestInput, StopRequestInput } from './requests';
-import { PauseDetails, Resource } from './resource';
+import type { PauseRequestInput, PauseUpstreamRequestInput, ResumeRequestInput, StopRequestInput } from './requests';
+import { PauseDetails, PauseGroupRef, Resource } from './resource';
 
 export const ResourceResponse = z.object({ resource: Resource });
 export const PauseResponse = z.object({ pause: PauseDetails, resource: Resource });
@@ -14,6 +14,16 @@ export type StopResponse = PauseResponse;
 export const BulkResult = z.object({ id: z.string(), ok: z.boolean(), error: z.string().nullable() });
 export type BulkResult = z.infer<typeof BulkResult>;
 export const BulkResponse = z.object({ results: z.array(BulkResult) });
+export const PauseUpstreamResponse = z.object({
+  group: PauseGroupRef,
+  /** One per upstream resource the group tried to pause. */
+  results: z.array(BulkResult),
+  /** Upstream resources left as they were (already paused by someone, or not pausable), and why. */
+  skipped: z.array(z.object({ id: z.string(), reason: z.string() })),
+  /** Connections that could not be listed: what they feed is not known, so the group may be incomplete. */
+  warnings: z.array(z.string()),
+});
+export type PauseUpstreamResponse = z.infer<typeof PauseUpstreamResponse>;
 
 /** What a client can ask, whether it talks to a running agent or works in-process. */
 export interface PauseApi {
@@ -26,5 +36,10 @@ export interface PauseApi {
   pauseAll(connection: string, request: PauseRequestInput): Promise<BulkResult[]>;
   /** null resumes across every connection. */
   resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]>;
+  /** Pauses everything that feeds `id` (transitively, across connections) as one named group. */
+  pauseUpstream(id: string, request: PauseUpstreamRequestInput): Promise<PauseUpstreamResponse>;
+  /** Resumes the groups made by pauseUpstream(id): exactly their members that are still paused by them. */
+  resumeUpstream(id: string): Promise<BulkResult[]>;
+  resumeGroup(group: string): Promise<BulkResult[]>;
   close(): Promise<void>;
 }

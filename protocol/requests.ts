@@ -12,22 +12,36 @@ const durationText = z.string().transform((text, ctx) => {
   }
 });
 
+/** Who, why and until when: the same for a pause of one resource and of a group. */
+const pauseDetailFields = {
+  reason: z.string().trim().min(1).max(1024).optional(),
+  pausedBy: z.string().trim().min(1).max(256).optional(),
+  resumeAfter: durationText.optional(),
+  resumeAt: z.iso.datetime({ offset: true, message: 'resumeAt must be an RFC 3339 time, e.g. 2026-01-29T06:00:00Z' }).optional(),
+};
+const oneResumeTime = [
+  (r: { resumeAfter?: number; resumeAt?: string }) => !(r.resumeAfter !== undefined && r.resumeAt !== undefined),
+  { message: 'give either resumeAfter or resumeAt, not both' },
+] as const;
+
 /** Body of POST .../pause. `resumeAfter` is resolved against the backend's clock, not ours. */
 export const PauseRequest = z
-  .object({
-    reason: z.string().trim().min(1).max(1024).optional(),
-    pausedBy: z.string().trim().min(1).max(256).optional(),
-    resumeAfter: durationText.optional(),
-    resumeAt: z.iso.datetime({ offset: true, message: 'resumeAt must be an RFC 3339 time, e.g. 2026-01-29T06:00:00Z' }).optional(),
-    force: z.boolean().default(false),
-    scope: Scope.optional(),
-  })
+  .object({ ...pauseDetailFields, force: z.boolean().default(false), scope: Scope.optional() })
   .strict()
-  .refine((r) => !(r.resumeAfter !== undefined && r.resumeAt !== undefined), {
-    message: 'give either resumeAfter or resumeAt, not both',
-  });
+  .refine(...oneResumeTime);
 export type PauseRequestInput = z.input<typeof PauseRequest>;
 export type PauseRequest = z.output<typeof PauseRequest>;
+
+/**
+ * Body of POST .../pause-upstream: everything that feeds the resource is paused as one group,
+ * with one reason and one auto-resume time (resolved once, so every member resumes together).
+ */
+export const PauseUpstreamRequest = z
+  .object({ ...pauseDetailFields, name: z.string().trim().min(1).max(128).optional() })
+  .strict()
+  .refine(...oneResumeTime);
+export type PauseUpstreamRequestInput = z.input<typeof PauseUpstreamRequest>;
+export type PauseUpstreamRequest = z.output<typeof PauseUpstreamRequest>;
 
 export const ResumeRequest = z
   .object({

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { Scope } from '../../protocol/resource';
+import { PauseGroupRef, Scope } from '../../protocol/resource';
 
 export const JournalEntry = z.object({
   at: z.string(),
@@ -24,6 +24,8 @@ export const JournalEntry = z.object({
   /** Who wrote the entry: the agent, or the CLI working without one. */
   via: z.enum(['agent', 'cli']),
   note: z.string().nullable(),
+  /** Set on each pause made as part of a group ("pause upstream of X"); absent on older lines. */
+  group: PauseGroupRef.nullable().optional(),
 });
 export type JournalEntry = z.infer<typeof JournalEntry>;
 
@@ -89,6 +91,11 @@ export class Journal {
   /** `latestPauseEvent` as of the last refresh: for a listing of many resources, one refresh first. */
   indexed(resource: string): JournalEntry | null {
     return this.latest.get(resource) ?? null;
+  }
+
+  /** As of the last refresh: every resource whose latest whole-resource event is a pause. */
+  activePauses(): JournalEntry[] {
+    return [...this.latest.values()].filter((entry) => PAUSE_STARTS.has(entry.action));
   }
 
   /** The active whole-resource pause of `resource` according to the journal, if any. */

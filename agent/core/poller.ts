@@ -16,6 +16,8 @@ export class Poller {
   constructor(
     private readonly store: StateStore,
     private readonly log: Logger,
+    /** Lists one connection's resources (the service's listing adds what the core knows, e.g. pause groups). */
+    private readonly list: (connection: Connection) => Promise<Resource[]>,
     private readonly onListed: (connection: string, resources: Resource[]) => void,
   ) {}
 
@@ -63,7 +65,7 @@ export class Poller {
   private async listOnce(connection: Connection): Promise<void> {
     const { name, kind } = connection.config;
     try {
-      const resources = await connection.adapter.list();
+      const resources = await this.list(connection);
       if (this.stopped) return;
       this.store.setConnection({ name, kind, status: 'ok', error: null, checkedAt: new Date().toISOString() });
       this.store.replaceResources(name, resources);

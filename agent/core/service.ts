@@ -1,15 +1,17 @@
 import { userInfo } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { BulkResult } from '../../protocol/api';
+import type { BulkResult, PauseUpstreamResponse } from '../../protocol/api';
 import { PauseError } from '../../protocol/errors';
-import type { PauseRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
-import { resourceId, type PauseDetails, type Resource, type Scope } from '../../protocol/resource';
+import { upstreamOf } from '../../protocol/lineage';
+import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
+import { resourceId, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
 import { findBackend } from '../backends/registry';
 import type { BackendAdapter, PauseCommand, ResumeOutcome } from '../backends/types';
 import type { ConnectionConfig } from '../config/connectionsFile';
 import type { Journal, JournalEntry } from './journal';
 import { JournalPauseDetails } from './journalPauses';
+import { groupMembers, groupsTargeting, newPauseGroup, withPauseGroups } from './pauseGroups';
 
 export interface Connection {
   config: ConnectionConfig;
@@ -72,14 +74,20 @@ export class PauseService {
 
   async get(address: string): Promise<Resource> {
     const { connection, name } = this.locate(address);
-    return connection.adapter.get(name);
+    const [resource] = await withPauseGroups([await connection.adapter.get(name)], this.deps.journal);
+    return resource;
   }
 
-  async pause(address: string, request: PauseRequest): Promise<PauseDetails> {
+  /** Every resource of one connection, with the pause group each current pause belongs to. */
+  async list(connection: Connection): Promise<Resource[]> {
+    return withPauseGroups(await connection.adapter.list(), this.deps.journal);
+  }
+
+  async pause(address: string, request: PauseRequest, group: PauseGroupRef | null = null): Promise<PauseDetails> {
     const { connection, name, id } = this.locate(address);
     const scope = request.scope ?? null;
     const details = await connection.adapter.pause(name, pauseCommand(request));
-    await this.record('pause', details.pausedBy, id, scope, details, request.force ? 'forced' : null);
+    await this.record('pause', details.pausedBy, id, scope, details, request.force ? 'forced' : null, group);
     this.deps.log.info({ resource: id, scope, pausedBy: details.pausedBy, reason: details.reason, resumeAt: details.resumeAt }, 'paused');
     return details;
   }
@@ -101,6 +109,65 @@ export class PauseService {
     await this.record('stop', details.pausedBy, id, null, details, null);
     this.deps.log.info({ resource: id, pausedBy: details.pausedBy, reason: details.reason }, 'stopped');
     return details;
+  }
+
+  /**
+   * Pauses every resource that feeds `address`, transitively and across connections, as one
+   * group with one reason and one resume time. Upstream resources already paused (by anyone)
+   * stay out of the group, so resuming the group never ends a pause it did not make.
+   */
+  async pauseUpstream(address: string, request: PauseUpstreamRequest): Promise<PauseUpstreamResponse> {
+    const { id } = this.locate(address);
+    const { resources, warnings } = await this.listEverything();
+    const target = resources.find((r) => r.id === id);
+    if (!target) throw new PauseError('NotFound', `resource "${id}" is not listed by its connection`);
+    const upstream = upstreamOf(resources, id);
+    if (!upstream.length) {
+      throw new PauseError('NotFound', `nothing Pipeline Pause knows of feeds ${id}${warnings.length ? ` (${warnings.join('; ')})` : ''}`);
+    }
+    const group = newPauseGroup(target, request.name);
+    // One absolute time for every member, so the group auto-resumes as one.
+    const resumeAt = request.resumeAfter !== undefined ? new Date(Date.now() + request.resumeAfter).toISOString() : request.resumeAt;
+    const memberRequest: PauseRequest = { reason: request.reason ?? `upstream of ${target.name} paused`, pausedBy: request.pausedBy, resumeAt, force: false };
+    const results: BulkResult[] = [];
+    const skipped: PauseUpstreamResponse['skipped'] = [];
+    for (const resource of upstream) {
+      if (resource.pause || resource.state === 'paused' || resource.state === 'stopped') {
+        skipped.push({ id: resource.id, reason: `already paused${resource.pause ? ` by ${resource.pause.pausedBy}` : ''}; left as it is` });
+      } else if (!resource.capabilities.pause) {
+        skipped.push({ id: resource.id, reason: resource.capabilities.pauseUnavailable ?? `${resource.kind} resources cannot be paused` });
+      } else {
+        results.push(await attempt(resource.id, () => this.pause(resource.id, memberRequest, group)));
+      }
+    }
+    this.deps.log.info({ group, target: id, paused: results.filter((r) => r.ok).map((r) => r.id), skipped }, 'paused upstream');
+    return { group, results, skipped, warnings };
+  }
+
+  /** Resumes exactly the members still held by the group, in the order they were paused. */
+  async resumeGroup(groupId: string): Promise<BulkResult[]> {
+    const members = await groupMembers(this.deps.journal, groupId);
+    if (!members.length) throw new PauseError('NotPaused', `no resource is paused by group "${groupId}" any more`);
+    const results: BulkResult[] = [];
+    for (const member of members) {
+      results.push(await attempt(member.resource, async () => {
+        const { connection, name, id } = this.locate(member.resource);
+        const outcome = await connection.adapter.resume(name, { force: true, scope: null, onlyIfVersion: null });
+        await this.record('resume', defaultActor(), id, null, outcome.previous, `group ${member.group?.name ?? groupId}`, member.group ?? null);
+      }));
+    }
+    this.deps.log.info({ group: groupId, resumed: results.filter((r) => r.ok).map((r) => r.id) }, 'resumed group');
+    return results;
+  }
+
+  /** Resumes every group made by pausing upstream of `address`. */
+  async resumeUpstream(address: string): Promise<BulkResult[]> {
+    const { id } = this.locate(address);
+    const groups = await groupsTargeting(this.deps.journal, id);
+    if (!groups.length) throw new PauseError('NotPaused', `nothing upstream of ${id} is paused as a group; use "pause upstream" first, or resume resources one by one`);
+    const results: BulkResult[] = [];
+    for (const group of groups) results.push(...(await this.resumeGroup(group.id)));
+    return results;
   }
 
   /** Resumes only if the pause is still the one that was scheduled (same version). */
@@ -173,12 +240,24 @@ export class PauseService {
     return results;
   }
 
+  /** Every connection's resources; a connection that cannot be listed becomes a warning. */
+  private async listEverything(): Promise<{ resources: Resource[]; warnings: string[] }> {
+    const listed = await Promise.allSettled(this.connectionList().map((connection) => this.list(connection)));
+    const warnings: string[] = [];
+    const resources = listed.flatMap((outcome, index) => {
+      if (outcome.status === 'fulfilled') return outcome.value;
+      warnings.push(`connection "${this.connectionList()[index].config.name}" could not be listed: ${(outcome.reason as Error).message}`);
+      return [];
+    });
+    return { resources, warnings };
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.connections.values()].map((c) => c.adapter.close().catch(() => undefined)));
     this.connections.clear();
   }
 
-  private async record(action: JournalEntry['action'], by: string, id: string, scope: Scope | null, pause: PauseDetails | null, note: string | null): Promise<void> {
+  private async record(action: JournalEntry['action'], by: string, id: string, scope: Scope | null, pause: PauseDetails | null, note: string | null, group: PauseGroupRef | null = null): Promise<void> {
     try {
       await this.deps.journal.append({
         action,
@@ -192,6 +271,7 @@ export class PauseService {
         version: pause?.version ?? null,
         via: this.deps.via,
         note,
+        group,
       });
     } catch (error) {
       // The backend already changed; a journal that cannot be written must not hide that.

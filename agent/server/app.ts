@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { HTTP_STATUS, PauseError } from '../../protocol/errors';
 import { API_PREFIX, type Snapshot } from '../../protocol/messages';
-import { parseOrBadRequest, PauseRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
+import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
 import type { AgentCore } from '../core/agentCore';
 import { checkRequest } from './security';
 
@@ -39,6 +39,21 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
     const id = resourceParam(request);
     const pause = await core.service.stop(id, parseOrBadRequest(StopRequest, request.body));
     response.json({ pause, resource: await core.refreshed(id) });
+  });
+  api.post('/resources/:connection/:name/pause-upstream', async (request, response) => {
+    const outcome = await core.service.pauseUpstream(resourceParam(request), parseOrBadRequest(PauseUpstreamRequest, request.body));
+    await core.refreshAll();
+    response.json(outcome);
+  });
+  api.post('/resources/:connection/:name/resume-upstream', async (request, response) => {
+    const results = await core.service.resumeUpstream(resourceParam(request));
+    await core.refreshAll();
+    response.json({ results });
+  });
+  api.post('/groups/:group/resume', async (request, response) => {
+    const results = await core.service.resumeGroup(String(request.params.group));
+    await core.refreshAll();
+    response.json({ results });
   });
   api.post('/connections/:connection/pause-all', async (request, response) => {
     response.json({ results: await core.pauseAll(String(request.params.connection), parseOrBadRequest(PauseRequest, request.body)) });
