@@ -21,6 +21,9 @@ export const Command = {
   restartAgent: 'pipelinePause.restartAgent',
   showAgentLog: 'pipelinePause.showAgentLog',
   openConnectionsFile: 'pipelinePause.openConnectionsFile',
+  pauseUpstream: 'pipelinePause.pauseUpstream',
+  resumeUpstream: 'pipelinePause.resumeUpstream',
+  resumeGroup: 'pipelinePause.resumeGroup',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 
@@ -42,6 +45,10 @@ export const ItemToken = {
   scoped: 'pipelinePause.resource.scoped',
   /** Stop is offered (a Kafka Connect connector that is not stopped). */
   stoppable: 'pipelinePause.resource.stoppable',
+  /** Something feeds this resource: "Pause upstream" is offered. */
+  hasUpstream: 'pipelinePause.resource.hasUpstream',
+  /** A group paused upstream of this resource: "Resume upstream" is offered. */
+  upstreamPaused: 'pipelinePause.resource.upstreamPaused',
   kindPrefix: 'pipelinePause.resource.kind-',
   statePrefix: 'pipelinePause.resource.state-',
   connection: 'pipelinePause.connection',
@@ -49,6 +56,7 @@ export const ItemToken = {
   connectionResumable: 'pipelinePause.connection.resumableAll',
   connectionUnreachable: 'pipelinePause.connection.unreachable',
   agentDown: 'pipelinePause.agentDown',
+  pauseGroup: 'pipelinePause.pauseGroup',
 } as const;
 
 export const Setting = {

@@ -76,9 +76,11 @@ export function pauseRisk(resource: Resource, resumesAt: Date | null, now: Date,
   return `${resource.id}: paused data is lost ${describeFromNow(lossAt, now)} (${readableTime(resource.backlog.dataLossAt)}) unless it is resumed before then.`;
 }
 
-async function askAutoResume(ctx: CommandContext, id: string): Promise<AutoResume | undefined> {
+/** Asks how long a pause lasts; `manual` adds "until I resume it" (an empty AutoResume) first. */
+export async function askAutoResume(ctx: CommandContext, id: string, options: { manual?: boolean } = {}): Promise<AutoResume | undefined> {
+  const manual = options.manual ? [{ label: 'Until I resume it', description: 'no auto-resume', value: {} as AutoResume }] : [];
   const choice = await ctx.ui.pickOne<AutoResume | 'until'>(
-    [...PAUSE_FOR_CHOICES.map((c) => ({ label: c.label, description: `auto-resume after ${c.resumeAfter}`, value: { resumeAfter: c.resumeAfter } })), { label: 'Until a time...', value: 'until' as const }],
+    [...manual, ...PAUSE_FOR_CHOICES.map((c) => ({ label: c.label, description: `auto-resume after ${c.resumeAfter}`, value: { resumeAfter: c.resumeAfter } })), { label: 'Until a time...', value: 'until' as const }],
     `Pause ${id} for how long?`,
   );
   if (choice !== 'until') return choice;

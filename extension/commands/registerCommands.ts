@@ -7,6 +7,7 @@ import { pauseAllCommand, pauseCommand } from './pauseCommands';
 import { resumeAllCommand, resumeCommand, resumeScopeCommand } from './resumeCommands';
 import { showStatusCommand } from './statusCommand';
 import { stopCommand } from './stopCommand';
+import { pauseUpstreamCommand, resumeGroupCommand, resumeUpstreamCommand } from './upstreamCommands';
 
 /** Binds every command id to its logic; the Record makes the compiler insist on all of them. */
 export function registerCommands(ctx: CommandContext, deps: { agent: AgentControl; showLog: () => void; openConnectionsFile: () => Promise<void> }): vscode.Disposable[] {
@@ -26,6 +27,9 @@ export function registerCommands(ctx: CommandContext, deps: { agent: AgentContro
     [Command.restartAgent]: () => restartAgentCommand(ctx, deps.agent),
     [Command.showAgentLog]: () => deps.showLog(),
     [Command.openConnectionsFile]: () => deps.openConnectionsFile(),
+    [Command.pauseUpstream]: (arg) => pauseUpstreamCommand(ctx, row(arg)),
+    [Command.resumeUpstream]: (arg) => resumeUpstreamCommand(ctx, row(arg)),
+    [Command.resumeGroup]: (arg) => resumeGroupCommand(ctx, row(arg)),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -14,7 +14,7 @@ export interface Prompt {
 }
 
 export async function targetResource(ctx: CommandContext, node: TreeNode | undefined, accept: (r: Resource) => boolean, prompt: Prompt): Promise<Resource | undefined> {
-  if (node?.kind === 'resource') {
+  if (node?.kind === 'resource' || node?.kind === 'group-member') {
     const resource = ctx.store.resource(node.id);
     if (!resource) await ctx.ui.showInfo(`${node.id} is no longer listed by the agent.`);
     return resource;

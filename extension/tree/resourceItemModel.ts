@@ -6,6 +6,7 @@ import { escapeMarkdown as md, readableTime } from '../text/markdown';
 import { isListedOnly, kindLabels } from './kindLabels';
 import { timeLeft } from '../text/timeLeft';
 import { resourceTooltip } from './resourceTooltip';
+import type { PauseGroupView, UpstreamFacts } from '../state/pauseGroups';
 
 /** A codicon id and an optional theme color id; the adapter turns them into ThemeIcon/ThemeColor. */
 export interface ItemIcon {
@@ -42,13 +43,15 @@ const LISTED_ONLY_ICON: ItemIcon = { id: 'eye', color: null };
 
 const WARNING_COLOR = 'list.warningForeground';
 
-export function resourceItem(resource: Resource, now: Date, warnWithinMs = DEFAULT_DATA_LOSS_WARNING_MS): ItemModel {
+const NO_UPSTREAM: UpstreamFacts = { hasUpstream: false, upstreamPaused: false };
+
+export function resourceItem(resource: Resource, now: Date, warnWithinMs = DEFAULT_DATA_LOSS_WARNING_MS, upstream = NO_UPSTREAM, idPrefix = ''): ItemModel {
   return {
-    id: `resource:${resource.id}`,
+    id: `${idPrefix}resource:${resource.id}`,
     label: resource.name,
     description: resourceDescription(resource, now),
     icon: isListedOnly(resource) && resource.state === 'running' ? LISTED_ONLY_ICON : deadlineColored(STATE_ICONS[resource.state], resource, now, warnWithinMs),
-    contextValue: resourceContextValue(resource),
+    contextValue: resourceContextValue(resource, upstream),
     tooltip: resourceTooltip(resource, now),
   };
 }
@@ -100,14 +103,42 @@ function kindQualifier(resource: Resource): string {
   return servers ? ` (${servers[1]})` : '';
 }
 
-export function resourceContextValue(resource: Resource): string {
+export function resourceContextValue(resource: Resource, upstream = NO_UPSTREAM): string {
   const tokens: string[] = [ItemToken.resource, `${ItemToken.kindPrefix}${resource.kind}`, `${ItemToken.statePrefix}${resource.state}`];
   if (isPausable(resource)) tokens.push(ItemToken.pausable);
   if (isResumable(resource)) tokens.push(ItemToken.resumable);
   if (isStoppable(resource)) tokens.push(ItemToken.stoppable);
   if (autoResumeAt(resource)) tokens.push(ItemToken.autoResume);
   if (resource.scopedPauses.length && resource.capabilities.resume) tokens.push(ItemToken.scoped);
+  if (upstream.hasUpstream) tokens.push(ItemToken.hasUpstream);
+  if (upstream.upstreamPaused) tokens.push(ItemToken.upstreamPaused);
   return tokens.join(' ');
+}
+
+/** "upstream of CSAS_TOTALS_3" · 2 paused · auto-resume in 25m: the whole group, resumed as one. */
+export function pauseGroupItem(group: PauseGroupView, now: Date): ItemModel {
+  const pause = group.members.find((m) => m.pause)?.pause ?? null;
+  const parts = [`${group.members.length} paused`];
+  if (pause?.resumeAt) {
+    const delta = Date.parse(pause.resumeAt) - now.getTime();
+    parts.push(`auto-resume ${delta > 0 ? `in ${shortDuration(delta)}` : 'due'}`);
+  }
+  if (pause?.reason) parts.push(pause.reason);
+  const lines = [`**${md(group.ref.name)}** · paused together, resumed together`, `Upstream of: ${md(group.ref.target)}`];
+  if (pause) {
+    lines.push(`Paused by: ${md(pause.pausedBy)} at ${readableTime(pause.pausedAt)}`);
+    if (pause.reason) lines.push(`Reason: ${md(pause.reason)}`);
+    lines.push(`Auto-resume: ${pause.resumeAt ? readableTime(pause.resumeAt) : 'none (resume by hand)'}`);
+  }
+  lines.push(`Members: ${group.members.map((m) => md(m.id)).join(', ')}`);
+  return {
+    id: `pause-group:${group.ref.id}`,
+    label: group.ref.name,
+    description: parts.join(' · '),
+    icon: { id: 'debug-pause', color: PAUSED_COLOR },
+    contextValue: ItemToken.pauseGroup,
+    tooltip: lines.join('  \n'),
+  };
 }
 
 export function connectionItem(connection: ConnectionStatus, resources: Resource[]): ItemModel {

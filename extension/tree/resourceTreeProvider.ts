@@ -2,13 +2,15 @@ import * as vscode from 'vscode';
 import type { ResourceStore, StoreChange } from '../state/resourceStore';
 import { autoResumeAt, DEFAULT_DATA_LOSS_WARNING_MS } from '../state/resourcePredicates';
 import { Command } from '../constants';
-import { agentDownItem, connectionItem, resourceItem, type ItemModel } from './resourceItemModel';
-import type { AgentDownNode, ConnectionNode, ResourceNode, TreeNode } from './treeNodes';
+import { pauseGroupsIn, upstreamFacts } from '../state/pauseGroups';
+import { agentDownItem, connectionItem, pauseGroupItem, resourceItem, type ItemModel } from './resourceItemModel';
+import type { AgentDownNode, ConnectionNode, GroupMemberNode, PauseGroupNode, ResourceNode, TreeNode } from './treeNodes';
 
 const AGENT_DOWN: AgentDownNode = { kind: 'agent-down' };
 
 /**
- * Connections, then their resources; or, while the agent is unreachable, one row saying so.
+ * Groups paused together ("Pause upstream"), then connections with their resources; or, while
+ * the agent is unreachable, one row saying so.
  * Nodes keep their identity per id so a pushed change can refresh exactly one row
  * (`onDidChangeTreeData(node)`) instead of the whole tree.
  */
@@ -17,6 +19,10 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly connectionNodes = new Map<string, ConnectionNode>();
   private readonly resourceNodes = new Map<string, ResourceNode>();
+  private readonly groupNodes = new Map<string, PauseGroupNode>();
+  private readonly memberNodes = new Map<string, GroupMemberNode>();
+  /** Which groups exist and who is in them: when that changes, the tree's shape changes. */
+  private groupShape = '';
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -30,9 +36,24 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
-    if (!node) return this.agentProblem() === null ? this.store.connections().map((c) => this.connectionNode(c.name)) : [AGENT_DOWN];
+    if (!node) {
+      if (this.agentProblem() !== null) return [AGENT_DOWN];
+      const groups = pauseGroupsIn(this.store.resources()).map((g) => this.groupNode(g.ref.id));
+      return [...groups, ...this.store.connections().map((c) => this.connectionNode(c.name))];
+    }
     if (node.kind === 'connection') return this.store.resourcesOf(node.name).map((r) => this.resourceNode(r.id));
+    if (node.kind === 'pause-group') {
+      const group = pauseGroupsIn(this.store.resources()).find((g) => g.ref.id === node.group);
+      return (group?.members ?? []).map((m) => this.memberNode(node.group, m.id));
+    }
     return [];
+  }
+
+  /** Lets the view reveal a resource row; a resource's parent is its connection. */
+  getParent(node: TreeNode): TreeNode | undefined {
+    if (node.kind === 'resource') return this.connectionNode(node.id.slice(0, node.id.indexOf('/')));
+    if (node.kind === 'group-member') return this.groupNode(node.group);
+    return undefined;
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -47,8 +68,15 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       if (!connection) return new vscode.TreeItem(node.name);
       return toTreeItem(connectionItem(connection, this.store.resourcesOf(node.name)), vscode.TreeItemCollapsibleState.Expanded);
     }
+    if (node.kind === 'pause-group') {
+      const group = pauseGroupsIn(this.store.resources()).find((g) => g.ref.id === node.group);
+      return group ? toTreeItem(pauseGroupItem(group, now), vscode.TreeItemCollapsibleState.Collapsed) : new vscode.TreeItem(node.group);
+    }
     const resource = this.store.resource(node.id);
-    return resource ? toTreeItem(resourceItem(resource, now, this.warnWithinMs()), vscode.TreeItemCollapsibleState.None) : new vscode.TreeItem(node.id);
+    if (!resource) return new vscode.TreeItem(node.id);
+    const upstream = upstreamFacts(this.store.resources())(resource.id);
+    const idPrefix = node.kind === 'group-member' ? `pause-group:${node.group}/` : '';
+    return toTreeItem(resourceItem(resource, now, this.warnWithinMs(), upstream, idPrefix), vscode.TreeItemCollapsibleState.None);
   }
 
   /** Re-renders only the rows whose text depends on the clock ("auto-resume in 25m", "resume within 3h"). */
@@ -69,17 +97,39 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 
   private changed(change: StoreChange): void {
-    if (change.type === 'all') {
+    const shape = pauseGroupsIn(this.store.resources())
+      .map((g) => `${g.ref.id}:${g.members.map((m) => m.id).join(',')}`)
+      .join(';');
+    const reshaped = shape !== this.groupShape;
+    this.groupShape = shape;
+    if (change.type === 'all' || reshaped) {
       this.connectionNodes.clear();
       this.resourceNodes.clear();
+      this.groupNodes.clear();
+      this.memberNodes.clear();
       this.emitter.fire(undefined);
     } else if (change.type === 'connection') {
       this.emitter.fire(this.connectionNode(change.name));
     } else {
       // The connection row's Pause All / Resume All depend on its resources' states.
       const connection = change.id.slice(0, change.id.indexOf('/'));
-      this.emitter.fire([this.resourceNode(change.id), this.connectionNode(connection)]);
+      const group = this.store.resource(change.id)?.pauseGroup?.id;
+      const inGroup = group ? [this.groupNode(group), this.memberNode(group, change.id)] : [];
+      this.emitter.fire([this.resourceNode(change.id), this.connectionNode(connection), ...inGroup]);
     }
+  }
+
+  private groupNode(group: string): PauseGroupNode {
+    let node = this.groupNodes.get(group);
+    if (!node) this.groupNodes.set(group, (node = { kind: 'pause-group', group }));
+    return node;
+  }
+
+  private memberNode(group: string, id: string): GroupMemberNode {
+    const key = `${group}/${id}`;
+    let node = this.memberNodes.get(key);
+    if (!node) this.memberNodes.set(key, (node = { kind: 'group-member', group, id }));
+    return node;
   }
 
   private connectionNode(name: string): ConnectionNode {

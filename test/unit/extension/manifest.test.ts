@@ -98,4 +98,12 @@ describe('package.json contributions', () => {
       assert.ok(existsSync(join(root, file)), `${file} exists`);
     }
   });
+  it('offers Pause Upstream where something feeds the row, Resume Upstream where a group holds its inputs, and Resume on group rows', () => {
+    const fed = resourceItem(makeResource('q/a'), NOW, undefined, { hasUpstream: true, upstreamPaused: false }).contextValue;
+    assert.ok(contextMenu(fed).includes(Command.pauseUpstream));
+    assert.ok(!contextMenu(resourceItem(makeResource('q/a'), NOW).contextValue).includes(Command.pauseUpstream), 'nothing upstream, nothing to offer');
+    const held = resourceItem(makeResource('q/a'), NOW, undefined, { hasUpstream: true, upstreamPaused: true }).contextValue;
+    assert.deepEqual(inline(held), [Command.pause, Command.resumeUpstream]);
+    assert.deepEqual(inline(ItemToken.pauseGroup), [Command.resumeGroup]);
+  });
 });

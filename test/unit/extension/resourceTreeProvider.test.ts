@@ -86,4 +86,37 @@ describe('extension/tree/resourceTreeProvider (with a stub vscode module)', () =
     assert.equal(item.description, 'the agent exited (code 1)');
     assert.equal(item.command?.command, 'pipelinePause.startAgent');
   });
+  it('shows a group paused upstream as one row above the connections, with its members, and offers Resume Upstream on the target', () => {
+    const { store, provider, fired } = setup();
+    const group = { id: 'g-1', name: 'upstream of emails', target: 'orders/emails' };
+    const lineage = (inputs: string[], outputs: string[]) => ({ upstream: [], downstream: [], inputs, outputs });
+    fired.length = 0;
+    store.apply({ type: 'resource-changed', resource: pausedResource('orders/audit', { reason: 'rework emails', resumeAt: minutesFromNow(30, new Date()) }, { pauseGroup: group, lineage: lineage([], ['kafka-topic:t']) }) });
+    store.apply({ type: 'resource-changed', resource: makeResource('orders/emails', { lineage: lineage(['kafka-topic:t'], []) }) });
+    assert.equal(fired[0], undefined, 'a new group changes the tree\'s shape: everything refreshes');
+
+    const [groupRow, orders] = provider.getChildren();
+    assert.deepEqual(groupRow, { kind: 'pause-group', group: 'g-1' });
+    assert.deepEqual(orders, { kind: 'connection', name: 'orders' });
+    const groupItem = provider.getTreeItem(groupRow);
+    assert.equal(groupItem.label, 'upstream of emails');
+    assert.match(String(groupItem.description), /^1 paused · auto-resume in (29|30)m · rework emails$/);
+    assert.equal(groupItem.contextValue, 'pipelinePause.pauseGroup');
+    const members = provider.getChildren(groupRow);
+    assert.deepEqual(members, [{ kind: 'group-member', group: 'g-1', id: 'orders/audit' }]);
+    assert.equal(provider.getTreeItem(members[0]).id, 'pause-group:g-1/resource:orders/audit', 'unique beside the same resource under its connection');
+    assert.deepEqual(provider.getParent(members[0]), groupRow);
+
+    const target = provider.getChildren(orders).find((n) => n.kind === 'resource' && n.id === 'orders/emails')!;
+    assert.deepEqual(provider.getParent(target), orders);
+    const targetTokens = provider.getTreeItem(target).contextValue ?? '';
+    assert.match(targetTokens, /\bpipelinePause\.resource\.hasUpstream\b/);
+    assert.match(targetTokens, /\bpipelinePause\.resource\.upstreamPaused\b/);
+
+    fired.length = 0;
+    store.apply({ type: 'resource-changed', resource: makeResource('orders/audit', { lineage: lineage([], ['kafka-topic:t']) }) });
+    assert.equal(fired[0], undefined, 'the group dissolved');
+    assert.deepEqual(provider.getChildren(), [orders]);
+    assert.doesNotMatch(provider.getTreeItem(target).contextValue ?? '', /upstreamPaused/);
+  });
 });
