@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import type { BulkResult, PauseApi, PauseResponse, ResumeResponse, StopResponse } from '../protocol/api';
 import { PauseError } from '../protocol/errors';
 import type { Snapshot } from '../protocol/messages';
+import { PeekRequest, type PeekRequestInput, type PeekResponse } from '../protocol/peek';
 import { parseOrBadRequest, PauseRequest, ResumeRequest, StopRequest, type PauseRequestInput, type ResumeRequestInput, type StopRequestInput } from '../protocol/requests';
 import type { ConnectionStatus, Resource } from '../protocol/resource';
 import type { AgentPaths } from '../protocol/paths';
@@ -65,6 +66,10 @@ export class DirectApi implements PauseApi {
   resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]> {
     const names = connection === null ? this.service.connectionList().map((c) => c.config.name) : [connection];
     return this.service.resumeAll(names, parseOrBadRequest(ResumeRequest, request));
+  }
+
+  peek(id: string, request: PeekRequestInput): Promise<PeekResponse> {
+    return this.service.peek(id, parseOrBadRequest(PeekRequest, request));
   }
 
   close(): Promise<void> {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { BulkResponse, PauseResponse, ResourceResponse, ResumeResponse, StopResponse, type BulkResult, type PauseApi } from '../protocol/api';
 import { ApiErrorBody, PauseError } from '../protocol/errors';
 import { API_PREFIX, Snapshot } from '../protocol/messages';
+import { PeekResponse, type PeekRequestInput } from '../protocol/peek';
 import type { PauseRequestInput, ResumeRequestInput, StopRequestInput } from '../protocol/requests';
 import type { Resource } from '../protocol/resource';
 
@@ -44,6 +45,11 @@ export class AgentClient implements PauseApi {
   async resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]> {
     const path = connection === null ? '/resume-all' : `/connections/${encodeURIComponent(connection)}/resume-all`;
     return this.checked(BulkResponse, await this.request('POST', path, request)).results;
+  }
+
+  async peek(id: string, request: PeekRequestInput = {}): Promise<PeekResponse> {
+    const query = request.limit === undefined ? '' : `?limit=${encodeURIComponent(String(request.limit))}`;
+    return this.checked(PeekResponse, await this.request('GET', `/resources/${encodeId(id)}/peek${query}`));
   }
 
   async shutdown(): Promise<void> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Snapshot } from './messages';
+import type { PeekRequestInput, PeekResponse } from './peek';
 import type { PauseRequestInput, ResumeRequestInput, StopRequestInput } from './requests';
 import { PauseDetails, Resource } from './resource';
 
@@ -26,5 +27,7 @@ export interface PauseApi {
   pauseAll(connection: string, request: PauseRequestInput): Promise<BulkResult[]>;
   /** null resumes across every connection. */
   resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]>;
+  /** The latest records of the resource's output topics, read without any consumer group. */
+  peek(id: string, request: PeekRequestInput): Promise<PeekResponse>;
   close(): Promise<void>;
 }

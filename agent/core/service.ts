@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BulkResult } from '../../protocol/api';
 import { PauseError } from '../../protocol/errors';
+import type { PeekRequest, PeekResponse } from '../../protocol/peek';
 import type { PauseRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
 import { resourceId, type PauseDetails, type Resource, type Scope } from '../../protocol/resource';
 import { findBackend } from '../backends/registry';
@@ -101,6 +102,13 @@ export class PauseService {
     await this.record('stop', details.pausedBy, id, null, details, null);
     this.deps.log.info({ resource: id, pausedBy: details.pausedBy, reason: details.reason }, 'stopped');
     return details;
+  }
+
+  /** The latest records of what the resource writes to Kafka; reads only, joins no consumer group. */
+  async peek(address: string, request: PeekRequest): Promise<PeekResponse> {
+    const { connection, name, id } = this.locate(address);
+    if (!connection.adapter.peek) throw new PauseError('Unsupported', `${id} writes to no Kafka topic: ${connection.config.kind} resources have nothing to peek at`);
+    return connection.adapter.peek(name, { limit: request.limit });
   }
 
   /** Resumes only if the pause is still the one that was scheduled (same version). */
