@@ -21,6 +21,8 @@ export const Command = {
   restartAgent: 'pipelinePause.restartAgent',
   showAgentLog: 'pipelinePause.showAgentLog',
   openConnectionsFile: 'pipelinePause.openConnectionsFile',
+  peek: 'pipelinePause.peek',
+  refreshPeek: 'pipelinePause.refreshPeek',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 
@@ -42,6 +44,8 @@ export const ItemToken = {
   scoped: 'pipelinePause.resource.scoped',
   /** Stop is offered (a Kafka Connect connector that is not stopped). */
   stoppable: 'pipelinePause.resource.stoppable',
+  /** Writes to Kafka topics: Peek is offered. */
+  peekable: 'pipelinePause.resource.peekable',
   kindPrefix: 'pipelinePause.resource.kind-',
   statePrefix: 'pipelinePause.resource.state-',
   connection: 'pipelinePause.connection',
@@ -50,6 +54,9 @@ export const ItemToken = {
   connectionUnreachable: 'pipelinePause.connection.unreachable',
   agentDown: 'pipelinePause.agentDown',
 } as const;
+
+/** URI scheme of the read-only peek documents (editor/title menus match it). */
+export const PEEK_SCHEME = 'pipeline-pause-peek';
 
 export const Setting = {
   section: 'pipelinePause',

@@ -12,6 +12,7 @@ import { registerCommands } from './commands/registerCommands';
 import { vscodeUi } from './commands/vscodeUi';
 import { prepareConnectionsFile } from './config/connectionsFile';
 import { Command, Setting } from './constants';
+import { PeekDocuments } from './peek/peekDocuments';
 import { dueDeadlineWarnings } from './statusBar/deadlineWarnings';
 import { PauseStatusBar } from './statusBar/pauseStatusBar';
 import { ResourceView } from './tree/resourceView';
@@ -59,14 +60,17 @@ export function activate(context: vscode.ExtensionContext): void {
     await vscode.window.showTextDocument(vscode.Uri.file(paths.connections));
   };
 
+  const peeks = new PeekDocuments(ctx, () => session.api());
+
   context.subscriptions.push(
     log,
+    peeks,
     view,
     statusBar,
     { dispose: () => session.dispose() },
     { dispose: () => clearInterval(clock) },
     { dispose: () => stopListening.forEach((stop) => stop()) },
-    ...registerCommands(ctx, { agent: session, showLog: () => log.show(), openConnectionsFile }),
+    ...registerCommands(ctx, { agent: session, showLog: () => log.show(), openConnectionsFile, peeks }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${Setting.section}.${Setting.dataLossWarningMinutes}`)) render();
       if (event.affectsConfiguration(`${Setting.section}.${Setting.home}`)) void offerReload();

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Command, type CommandId } from '../constants';
+import type { PeekDocuments } from '../peek/peekDocuments';
 import { isTreeNode, type TreeNode } from '../tree/treeNodes';
 import { restartAgentCommand, startAgentCommand, type AgentControl } from './agentCommands';
 import type { CommandContext } from './commandUi';
@@ -9,7 +10,7 @@ import { showStatusCommand } from './statusCommand';
 import { stopCommand } from './stopCommand';
 
 /** Binds every command id to its logic; the Record makes the compiler insist on all of them. */
-export function registerCommands(ctx: CommandContext, deps: { agent: AgentControl; showLog: () => void; openConnectionsFile: () => Promise<void> }): vscode.Disposable[] {
+export function registerCommands(ctx: CommandContext, deps: { agent: AgentControl; showLog: () => void; openConnectionsFile: () => Promise<void>; peeks: PeekDocuments }): vscode.Disposable[] {
   // Tree rows pass their node; the palette passes nothing, and keybindings may pass anything.
   const row = (arg: unknown): TreeNode | undefined => (isTreeNode(arg) ? arg : undefined);
   const handlers: Record<CommandId, (arg?: unknown) => Promise<void> | void> = {
@@ -26,6 +27,8 @@ export function registerCommands(ctx: CommandContext, deps: { agent: AgentContro
     [Command.restartAgent]: () => restartAgentCommand(ctx, deps.agent),
     [Command.showAgentLog]: () => deps.showLog(),
     [Command.openConnectionsFile]: () => deps.openConnectionsFile(),
+    [Command.peek]: (arg) => deps.peeks.open(row(arg)),
+    [Command.refreshPeek]: (arg) => deps.peeks.refresh(arg),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -1,7 +1,7 @@
 import { shortDuration } from '../../protocol/duration';
 import type { ConnectionStatus, Resource, ResourceState } from '../../protocol/resource';
 import { ItemToken } from '../constants';
-import { autoResumeAt, dataLossDeadline, DEFAULT_DATA_LOSS_WARNING_MS, hasPauses, isHeld, isPausable, isPaused, isResumable, isStoppable, stateLabel } from '../state/resourcePredicates';
+import { autoResumeAt, dataLossDeadline, DEFAULT_DATA_LOSS_WARNING_MS, hasOutputTopics, hasPauses, isHeld, isPausable, isPaused, isResumable, isStoppable, stateLabel } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
 import { isListedOnly, kindLabels } from './kindLabels';
 import { timeLeft } from '../text/timeLeft';
@@ -107,6 +107,7 @@ export function resourceContextValue(resource: Resource): string {
   if (isStoppable(resource)) tokens.push(ItemToken.stoppable);
   if (autoResumeAt(resource)) tokens.push(ItemToken.autoResume);
   if (resource.scopedPauses.length && resource.capabilities.resume) tokens.push(ItemToken.scoped);
+  if (hasOutputTopics(resource)) tokens.push(ItemToken.peekable);
   return tokens.join(' ');
 }
 
