@@ -23,6 +23,7 @@ export const Command = {
   openConnectionsFile: 'pipelinePause.openConnectionsFile',
   peek: 'pipelinePause.peek',
   refreshPeek: 'pipelinePause.refreshPeek',
+  showLineage: 'pipelinePause.showLineage',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 

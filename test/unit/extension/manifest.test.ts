@@ -51,7 +51,7 @@ describe('package.json contributions', () => {
   });
 
   it('offers the pause variants, scoped resume and status in the row context menu', () => {
-    assert.deepEqual(contextMenu(resourceItem(makeResource('q/a'), NOW).contextValue), [Command.pause, Command.pauseWithReason, Command.pauseFor, Command.showStatus]);
+    assert.deepEqual(contextMenu(resourceItem(makeResource('q/a'), NOW).contextValue), [Command.pause, Command.pauseWithReason, Command.pauseFor, Command.showStatus, Command.showLineage]);
     const scoped = makeResource('q/a', { state: 'partially-paused', scopedPauses: [{ scope: { type: 'shard', value: 'a' }, pause: makePause() }] });
     assert.ok(contextMenu(resourceItem(scoped, NOW).contextValue).includes(Command.resumeScope));
   });
