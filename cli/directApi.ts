@@ -4,6 +4,7 @@ import type { BulkResult, PauseApi, PauseResponse, PauseUpstreamResponse, Resume
 import { PauseError } from '../protocol/errors';
 import type { Snapshot } from '../protocol/messages';
 import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest, type PauseRequestInput, type PauseUpstreamRequestInput, type ResumeRequestInput, type StopRequestInput } from '../protocol/requests';
+import { PeekRequest, type PeekRequestInput, type PeekResponse } from '../protocol/peek';
 import type { ConnectionStatus, Resource } from '../protocol/resource';
 import type { AgentPaths } from '../protocol/paths';
 import { VERSION } from '../protocol/version';
@@ -78,6 +79,10 @@ export class DirectApi implements PauseApi {
 
   resumeGroup(group: string): Promise<BulkResult[]> {
     return this.service.resumeGroup(group);
+  }
+
+  peek(id: string, request: PeekRequestInput): Promise<PeekResponse> {
+    return this.service.peek(id, parseOrBadRequest(PeekRequest, request));
   }
 
   close(): Promise<void> {

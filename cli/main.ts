@@ -10,6 +10,8 @@ import { createLogger, silentLogger } from '../agent/core/logger';
 import { startAgent } from '../agent/main';
 import { DirectApi } from './directApi';
 import { formatBulk, formatGroupPause, formatList, formatPaused, formatStatus, formatWorkers } from './format';
+import { formatPeek } from './formatPeek';
+import { PeekRequest } from '../protocol/peek';
 
 interface GlobalOptions {
   home?: string;
@@ -135,6 +137,18 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
         const result = await api.stop(id, request);
         out(options.json ? JSON.stringify(result, null, 2) : formatPaused(result.resource, result.pause, null, new Date(), 'Stopped'));
       });
+    });
+
+  program
+    .command('peek')
+    .description("the latest records of a ksqlDB query's or Kafka Connect source's output topics, read without joining any consumer group")
+    .argument('[resource]', '<connection>/<name>')
+    .option('--limit <n>', 'records per output topic, 1-500', '20')
+    .option('--json', 'print JSON')
+    .action(async (target: string | undefined, options: { limit: string; json?: boolean }) => {
+      const request = parseOrBadRequest(PeekRequest, { limit: options.limit });
+      const peek = await withApi(async (api) => api.peek(await resolveTarget(api, target), request));
+      out(options.json ? JSON.stringify(peek, null, 2) : formatPeek(peek).trimEnd());
     });
 
   program

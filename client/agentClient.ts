@@ -3,6 +3,7 @@ import { BulkResponse, PauseResponse, PauseUpstreamResponse, ResourceResponse, R
 import { ApiErrorBody, PauseError } from '../protocol/errors';
 import { API_PREFIX, Snapshot } from '../protocol/messages';
 import type { PauseRequestInput, PauseUpstreamRequestInput, ResumeRequestInput, StopRequestInput } from '../protocol/requests';
+import { PeekResponse, type PeekRequestInput } from '../protocol/peek';
 import type { Resource } from '../protocol/resource';
 
 /** The agent's HTTP API, typed and checked with the same schemas the agent uses. */
@@ -56,6 +57,11 @@ export class AgentClient implements PauseApi {
 
   async resumeGroup(group: string): Promise<BulkResult[]> {
     return this.checked(BulkResponse, await this.request('POST', `/groups/${encodeURIComponent(group)}/resume`, {})).results;
+  }
+
+  async peek(id: string, request: PeekRequestInput = {}): Promise<PeekResponse> {
+    const query = request.limit === undefined ? '' : `?limit=${encodeURIComponent(String(request.limit))}`;
+    return this.checked(PeekResponse, await this.request('GET', `/resources/${encodeId(id)}/peek${query}`));
   }
 
   async shutdown(): Promise<void> {

@@ -24,6 +24,9 @@ export const Command = {
   pauseUpstream: 'pipelinePause.pauseUpstream',
   resumeUpstream: 'pipelinePause.resumeUpstream',
   resumeGroup: 'pipelinePause.resumeGroup',
+  peek: 'pipelinePause.peek',
+  refreshPeek: 'pipelinePause.refreshPeek',
+  showLineage: 'pipelinePause.showLineage',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 
@@ -49,6 +52,8 @@ export const ItemToken = {
   hasUpstream: 'pipelinePause.resource.hasUpstream',
   /** A group paused upstream of this resource: "Resume upstream" is offered. */
   upstreamPaused: 'pipelinePause.resource.upstreamPaused',
+  /** Writes to Kafka topics: Peek is offered. */
+  peekable: 'pipelinePause.resource.peekable',
   kindPrefix: 'pipelinePause.resource.kind-',
   statePrefix: 'pipelinePause.resource.state-',
   connection: 'pipelinePause.connection',
@@ -58,6 +63,9 @@ export const ItemToken = {
   agentDown: 'pipelinePause.agentDown',
   pauseGroup: 'pipelinePause.pauseGroup',
 } as const;
+
+/** URI scheme of the read-only peek documents (editor/title menus match it). */
+export const PEEK_SCHEME = 'pipeline-pause-peek';
 
 export const Setting = {
   section: 'pipelinePause',

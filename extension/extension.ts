@@ -12,6 +12,8 @@ import { registerCommands } from './commands/registerCommands';
 import { vscodeUi } from './commands/vscodeUi';
 import { prepareConnectionsFile } from './config/connectionsFile';
 import { Command, Setting } from './constants';
+import { LineagePanel } from './lineage/lineagePanel';
+import { PeekDocuments } from './peek/peekDocuments';
 import { dueDeadlineWarnings } from './statusBar/deadlineWarnings';
 import { PauseStatusBar } from './statusBar/pauseStatusBar';
 import { ResourceView } from './tree/resourceView';
@@ -59,14 +61,19 @@ export function activate(context: vscode.ExtensionContext): void {
     await vscode.window.showTextDocument(vscode.Uri.file(paths.connections));
   };
 
+  const peeks = new PeekDocuments(ctx, () => session.api());
+  const lineage = new LineagePanel(session.store, vscode.Uri.joinPath(context.extensionUri, 'media'), (id) => view.reveal(id));
+
   context.subscriptions.push(
     log,
+    peeks,
+    lineage,
     view,
     statusBar,
     { dispose: () => session.dispose() },
     { dispose: () => clearInterval(clock) },
     { dispose: () => stopListening.forEach((stop) => stop()) },
-    ...registerCommands(ctx, { agent: session, showLog: () => log.show(), openConnectionsFile }),
+    ...registerCommands(ctx, { agent: session, showLog: () => log.show(), openConnectionsFile, peeks, lineage }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${Setting.section}.${Setting.dataLossWarningMinutes}`)) render();
       if (event.affectsConfiguration(`${Setting.section}.${Setting.home}`)) void offerReload();

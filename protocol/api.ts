@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Snapshot } from './messages';
 import type { PauseRequestInput, PauseUpstreamRequestInput, ResumeRequestInput, StopRequestInput } from './requests';
 import { PauseDetails, PauseGroupRef, Resource } from './resource';
+import type { PeekRequestInput, PeekResponse } from './peek';
 
 export const ResourceResponse = z.object({ resource: Resource });
 export const PauseResponse = z.object({ pause: PauseDetails, resource: Resource });
@@ -41,5 +42,7 @@ export interface PauseApi {
   /** Resumes the groups made by pauseUpstream(id): exactly their members that are still paused by them. */
   resumeUpstream(id: string): Promise<BulkResult[]>;
   resumeGroup(group: string): Promise<BulkResult[]>;
+  /** The latest records of the resource's output topics, read without any consumer group. */
+  peek(id: string, request: PeekRequestInput): Promise<PeekResponse>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { PeekResponse } from '../../protocol/peek';
 import type { PauseDetails, Resource, Scope } from '../../protocol/resource';
 
 /** What the core asks of a pause; durations are already parsed, defaults already applied. */
@@ -55,6 +56,11 @@ export interface BackendAdapter {
   pauseAll?(command: PauseCommand): Promise<PauseDetails>;
   /** Optional: resume everything in one backend operation (`RESUME ALL;`). */
   resumeAll?(command: ResumeCommand): Promise<void>;
+  /**
+   * Optional: the latest records of the resource's output topics, read without joining or
+   * committing a consumer group (agent/kafka/topicPeek.ts). Resources writing no topic answer Unsupported.
+   */
+  peek?(name: string, options: { limit: number }): Promise<PeekResponse>;
 }
 
 /**

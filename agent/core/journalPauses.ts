@@ -46,6 +46,7 @@ export class JournalPauseDetails implements BackendAdapter {
   readonly resumeAll?: (command: ResumeCommand) => Promise<void>;
   readonly canonicalName?: (name: string) => string;
   readonly stop?: (name: string, command: StopCommand) => Promise<PauseDetails>;
+  readonly peek?: BackendAdapter['peek'];
 
   /** When each resource was first seen in a state the journal does not explain. */
   private readonly sightings = new Map<string, { condition: 'paused' | 'running'; since: number }>();
@@ -64,7 +65,7 @@ export class JournalPauseDetails implements BackendAdapter {
     this.now = timing.now ?? Date.now;
     this.settleMs = timing.settleMs ?? SETTLE_MS;
     this.observeMs = timing.observeMs ?? OBSERVE_MS;
-    const { pauseAll, resumeAll, canonicalName, stop } = inner;
+    const { pauseAll, resumeAll, canonicalName, stop, peek } = inner;
     if (pauseAll) {
       this.pauseAll = async (command) => {
         const details = this.newDetails(command);
@@ -74,6 +75,7 @@ export class JournalPauseDetails implements BackendAdapter {
     }
     if (resumeAll) this.resumeAll = (command) => resumeAll.call(inner, command);
     if (canonicalName) this.canonicalName = (name) => canonicalName.call(inner, name);
+    if (peek) this.peek = (name, options) => peek.call(inner, name, options);
     if (stop) {
       this.stop = async (name, command) => {
         const details = this.newDetails({ ...command, resumeAfterMs: null, resumeAt: null, force: true, scope: null });

@@ -6,6 +6,7 @@ import { PauseError } from '../../protocol/errors';
 import { upstreamOf } from '../../protocol/lineage';
 import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
 import { resourceId, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
+import type { PeekRequest, PeekResponse } from '../../protocol/peek';
 import { findBackend } from '../backends/registry';
 import type { BackendAdapter, PauseCommand, ResumeOutcome } from '../backends/types';
 import type { ConnectionConfig } from '../config/connectionsFile';
@@ -168,6 +169,13 @@ export class PauseService {
     const results: BulkResult[] = [];
     for (const group of groups) results.push(...(await this.resumeGroup(group.id)));
     return results;
+  }
+
+  /** The latest records of what the resource writes to Kafka; reads only, joins no consumer group. */
+  async peek(address: string, request: PeekRequest): Promise<PeekResponse> {
+    const { connection, name, id } = this.locate(address);
+    if (!connection.adapter.peek) throw new PauseError('Unsupported', `${id} writes to no Kafka topic: ${connection.config.kind} resources have nothing to peek at`);
+    return connection.adapter.peek(name, { limit: request.limit });
   }
 
   /** Resumes only if the pause is still the one that was scheduled (same version). */

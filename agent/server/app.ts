@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { HTTP_STATUS, PauseError } from '../../protocol/errors';
 import { API_PREFIX, type Snapshot } from '../../protocol/messages';
 import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
+import { PeekRequest } from '../../protocol/peek';
 import type { AgentCore } from '../core/agentCore';
 import { checkRequest } from './security';
 
@@ -24,6 +25,9 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
   });
   api.get('/resources/:connection/:name', async (request, response) => {
     response.json({ resource: await core.service.get(resourceParam(request)) });
+  });
+  api.get('/resources/:connection/:name/peek', async (request, response) => {
+    response.json(await core.service.peek(resourceParam(request), parseOrBadRequest(PeekRequest, request.query)));
   });
   api.post('/resources/:connection/:name/pause', async (request, response) => {
     const id = resourceParam(request);

@@ -1,16 +1,19 @@
 import * as vscode from 'vscode';
 import { Command, type CommandId } from '../constants';
+import type { LineagePanel } from '../lineage/lineagePanel';
+import type { PeekDocuments } from '../peek/peekDocuments';
 import { isTreeNode, type TreeNode } from '../tree/treeNodes';
 import { restartAgentCommand, startAgentCommand, type AgentControl } from './agentCommands';
 import type { CommandContext } from './commandUi';
 import { pauseAllCommand, pauseCommand } from './pauseCommands';
 import { resumeAllCommand, resumeCommand, resumeScopeCommand } from './resumeCommands';
+import { showLineageCommand } from './lineageCommand';
 import { showStatusCommand } from './statusCommand';
 import { stopCommand } from './stopCommand';
 import { pauseUpstreamCommand, resumeGroupCommand, resumeUpstreamCommand } from './upstreamCommands';
 
 /** Binds every command id to its logic; the Record makes the compiler insist on all of them. */
-export function registerCommands(ctx: CommandContext, deps: { agent: AgentControl; showLog: () => void; openConnectionsFile: () => Promise<void> }): vscode.Disposable[] {
+export function registerCommands(ctx: CommandContext, deps: { agent: AgentControl; showLog: () => void; openConnectionsFile: () => Promise<void>; peeks: PeekDocuments; lineage: LineagePanel }): vscode.Disposable[] {
   // Tree rows pass their node; the palette passes nothing, and keybindings may pass anything.
   const row = (arg: unknown): TreeNode | undefined => (isTreeNode(arg) ? arg : undefined);
   const handlers: Record<CommandId, (arg?: unknown) => Promise<void> | void> = {
@@ -30,6 +33,9 @@ export function registerCommands(ctx: CommandContext, deps: { agent: AgentContro
     [Command.pauseUpstream]: (arg) => pauseUpstreamCommand(ctx, row(arg)),
     [Command.resumeUpstream]: (arg) => resumeUpstreamCommand(ctx, row(arg)),
     [Command.resumeGroup]: (arg) => resumeGroupCommand(ctx, row(arg)),
+    [Command.peek]: (arg) => deps.peeks.open(row(arg)),
+    [Command.refreshPeek]: (arg) => deps.peeks.refresh(arg),
+    [Command.showLineage]: (arg) => showLineageCommand(ctx, row(arg), deps.lineage),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

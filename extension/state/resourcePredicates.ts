@@ -51,3 +51,8 @@ export function stateLabel(state: Resource['state']): string {
 export function hasPauses(resource: Resource): boolean {
   return resource.capabilities.resume && (resource.pause !== null || resource.scopedPauses.length > 0);
 }
+
+/** Writes to a Kafka topic, so its latest records can be peeked at (ksqlDB queries, Connect sources). */
+export function hasOutputTopics(resource: Resource): boolean {
+  return resource.lineage.outputs.some((output) => output.startsWith('kafka-topic:'));
+}

@@ -1,7 +1,7 @@
 import { shortDuration } from '../../protocol/duration';
 import type { ConnectionStatus, Resource, ResourceState } from '../../protocol/resource';
 import { ItemToken } from '../constants';
-import { autoResumeAt, dataLossDeadline, DEFAULT_DATA_LOSS_WARNING_MS, hasPauses, isHeld, isPausable, isPaused, isResumable, isStoppable, stateLabel } from '../state/resourcePredicates';
+import { autoResumeAt, dataLossDeadline, DEFAULT_DATA_LOSS_WARNING_MS, hasOutputTopics, hasPauses, isHeld, isPausable, isPaused, isResumable, isStoppable, stateLabel } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
 import { isListedOnly, kindLabels } from './kindLabels';
 import { timeLeft } from '../text/timeLeft';
@@ -112,6 +112,7 @@ export function resourceContextValue(resource: Resource, upstream = NO_UPSTREAM)
   if (resource.scopedPauses.length && resource.capabilities.resume) tokens.push(ItemToken.scoped);
   if (upstream.hasUpstream) tokens.push(ItemToken.hasUpstream);
   if (upstream.upstreamPaused) tokens.push(ItemToken.upstreamPaused);
+  if (hasOutputTopics(resource)) tokens.push(ItemToken.peekable);
   return tokens.join(' ');
 }
 

@@ -49,11 +49,16 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return [];
   }
 
-  /** Lets the view reveal a resource row; a resource's parent is its connection. */
+  /** TreeView.reveal needs the way up: a resource sits under its connection, a group member under its group. */
   getParent(node: TreeNode): TreeNode | undefined {
     if (node.kind === 'resource') return this.connectionNode(node.id.slice(0, node.id.indexOf('/')));
     if (node.kind === 'group-member') return this.groupNode(node.group);
     return undefined;
+  }
+
+  /** The node of a listed resource, to reveal it; undefined when the agent does not list it. */
+  nodeOf(id: string): ResourceNode | undefined {
+    return this.store.resource(id) ? this.resourceNode(id) : undefined;
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {

@@ -32,6 +32,12 @@ export class ResourceView implements vscode.Disposable {
     this.sync();
   }
 
+  /** Selects and shows a resource's row (the lineage graph's clicks). */
+  async reveal(id: string): Promise<void> {
+    const node = this.provider.nodeOf(id);
+    if (node) await this.view.reveal(node, { select: true, focus: true });
+  }
+
   dispose(): void {
     this.unsubscribe.forEach((stop) => stop());
     this.view.dispose();

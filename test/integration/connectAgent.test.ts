@@ -122,6 +122,20 @@ describe('Kafka Connect connectors through the agent (real Connect 4.3.1 worker,
     assert.equal(caughtUp.backlog.dataLossAt, null, 'nothing waits, so nothing can age out');
   });
 
+  it('peeks at what the source wrote to its topic, without a consumer group; a sink has no output to peek at', async () => {
+    await waitFor('the first three lines in the topic', async () => (await highWatermark(topic)) === 3);
+    const groupsBefore = (await admin.listGroups()).groups.map((g) => g.groupId).sort();
+    const peek = await client.peek(`connect/${source}`, { limit: 2 });
+    assert.deepEqual(peek.topics.map((t) => [t.topic, t.partitions.map((p) => p.end)]), [[topic, [3]]]);
+    assert.deepEqual(peek.topics[0].records.map((r) => [r.offset, r.value]), [[1, '"line-2"'], [2, '"line-3"']], 'the JSON converter writes each line as a JSON string');
+    assert.deepEqual((await admin.listGroups()).groups.map((g) => g.groupId).sort(), groupsBefore, 'no consumer group appeared');
+    await assert.rejects(client.peek(`connect/${sink}`, {}), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'Unsupported');
+      assert.equal(error.message, `connect/${sink} is a sink connector: it writes outside Kafka, so it has no output topic to peek at (peek at what writes ${topic} instead)`);
+      return true;
+    });
+  });
+
   it('pausing the sink stops its file from growing while the source file keeps growing; resume delivers every line exactly once', async () => {
     const paused = await client.pause(`connect/${sink}`, { reason: 'rebuilding the downstream table', pausedBy: 'carol' });
     assert.equal(paused.pause.reason, 'rebuilding the downstream table');

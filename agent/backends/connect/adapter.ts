@@ -5,6 +5,9 @@ import { blankResource } from '../../../protocol/resource';
 import { createKafka, describeBrokers } from '../../kafka/access';
 import { ConsumerGroupLag, type GroupLag } from '../../kafka/groupLag';
 import { PauseEffectTracker, type Progress } from '../../kafka/pauseEffect';
+import { TopicPeeker } from '../../kafka/topicPeek';
+import { datasetLabel } from '../../../protocol/lineage';
+import type { PeekResponse } from '../../../protocol/peek';
 import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../types';
 import type { KafkaConnectConfig } from './config';
 import { ConnectRest, type ConnectorInfo, type ConnectorStatus } from './rest';
@@ -45,6 +48,7 @@ export class KafkaConnectAdapter implements BackendAdapter {
   private readonly lag: ConsumerGroupLag | null;
   private readonly effects = new PauseEffectTracker();
   private readonly sourceWatch = new SourceOffsetsWatch();
+  private readonly peeker: TopicPeeker;
 
   constructor(
     private readonly config: KafkaConnectConfig,
@@ -53,6 +57,7 @@ export class KafkaConnectAdapter implements BackendAdapter {
     this.rest = new ConnectRest(config.url, config.requestTimeoutSeconds * 1000);
     this.log = context.log;
     this.lag = config.kafka ? new ConsumerGroupLag(createKafka(config.kafka, `pipeline-pause-${config.name}`), context.log) : null;
+    this.peeker = new TopicPeeker(config.kafka ?? null, config.name);
   }
 
   async list(): Promise<Resource[]> {
@@ -103,8 +108,17 @@ export class KafkaConnectAdapter implements BackendAdapter {
     return { pausedAt: new Date().toISOString(), pausedBy: command.pausedBy, reason: command.reason, resumeAt: null, version: null };
   }
 
+  /** The latest records a source connector wrote; a sink writes outside Kafka, so it has none. */
+  async peek(name: string, options: { limit: number }): Promise<PeekResponse> {
+    const resource = await this.get(name);
+    if (!resource.lineage.outputs.length && resource.lineage.inputs.length) {
+      throw new PauseError('Unsupported', `${resource.id} is a sink connector: it writes outside Kafka, so it has no output topic to peek at (peek at what writes ${resource.lineage.inputs.map(datasetLabel).join(', ')} instead)`);
+    }
+    return this.peeker.peek(resource, options.limit);
+  }
+
   async close(): Promise<void> {
-    await this.lag?.close();
+    await Promise.all([this.lag?.close(), this.peeker.close()]);
   }
 
   /** Waits (up to settleSeconds) for Connect to report the connector and all its tasks in `target`. */

@@ -4,6 +4,8 @@ import { resourceId, type Capabilities, type PauseDetails, type Resource } from 
 import { createKafka, describeBrokers } from '../../kafka/access';
 import { ConsumerGroupLag, type GroupLag } from '../../kafka/groupLag';
 import { PauseEffectTracker } from '../../kafka/pauseEffect';
+import { TopicPeeker } from '../../kafka/topicPeek';
+import type { PeekResponse } from '../../../protocol/peek';
 import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
 import type { KsqlDbConfig } from './config';
 import { isSourceTableQuery, isTransientId, queryLineage, queryState, supportsPause, tooOldMessage, PAUSE_SINCE } from './queries';
@@ -44,6 +46,7 @@ export class KsqlDbAdapter implements BackendAdapter {
   private readonly log: Logger;
   private readonly lag: ConsumerGroupLag | null;
   private readonly effects = new PauseEffectTracker();
+  private readonly peeker: TopicPeeker;
   /** Query ids of the last listing by their upper-case spelling: ids compare case-insensitively. */
   private known = new Map<string, { id: string; queryType: string; statement: string }>();
   private readonly versions = new Map<string, { version: string; at: number }>();
@@ -55,6 +58,7 @@ export class KsqlDbAdapter implements BackendAdapter {
     this.rest = new KsqlRest(config);
     this.log = context.log;
     this.lag = config.kafka ? new ConsumerGroupLag(createKafka(config.kafka, `pipeline-pause-${config.name}`), context.log) : null;
+    this.peeker = new TopicPeeker(config.kafka ?? null, config.name);
   }
 
   canonicalName(name: string): string {
@@ -115,8 +119,13 @@ export class KsqlDbAdapter implements BackendAdapter {
     await this.execute('RESUME ALL;');
   }
 
+  /** The latest records of the query's sink topic. */
+  async peek(name: string, options: { limit: number }): Promise<PeekResponse> {
+    return this.peeker.peek(await this.get(name), options.limit);
+  }
+
   async close(): Promise<void> {
-    await this.lag?.close();
+    await Promise.all([this.lag?.close(), this.peeker.close()]);
   }
 
   private refuseUnpausable(name: string, verb: 'pause' | 'resume'): void {

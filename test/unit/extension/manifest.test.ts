@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, ContextKey, ItemToken, VIEW_ID } from '../../../extension/constants';
+import { Command, ContextKey, ItemToken, PEEK_SCHEME, VIEW_ID } from '../../../extension/constants';
 import { agentDownItem, connectionItem, resourceItem } from '../../../extension/tree/resourceItemModel';
 import { makeConnection, makePause, makeResource, minutesFromNow, NOW, pausedResource } from './fixtures';
 
@@ -51,9 +51,25 @@ describe('package.json contributions', () => {
   });
 
   it('offers the pause variants, scoped resume and status in the row context menu', () => {
-    assert.deepEqual(contextMenu(resourceItem(makeResource('q/a'), NOW).contextValue), [Command.pause, Command.pauseWithReason, Command.pauseFor, Command.showStatus]);
+    assert.deepEqual(contextMenu(resourceItem(makeResource('q/a'), NOW).contextValue), [Command.pause, Command.pauseWithReason, Command.pauseFor, Command.showStatus, Command.showLineage]);
     const scoped = makeResource('q/a', { state: 'partially-paused', scopedPauses: [{ scope: { type: 'shard', value: 'a' }, pause: makePause() }] });
     assert.ok(contextMenu(resourceItem(scoped, NOW).contextValue).includes(Command.resumeScope));
+  });
+
+  it('offers Peek (inline eye and context menu) only on rows that write to a Kafka topic', () => {
+    const lineage = { upstream: [], downstream: [], inputs: ['kafka-topic:orders'], outputs: ['kafka-topic:big'] };
+    const query = resourceItem(makeResource('ksql/Q1', { kind: 'ksqldb-query', lineage }), NOW).contextValue;
+    assert.deepEqual(inline(query), [Command.pause, Command.peek]);
+    assert.ok(contextMenu(query).includes(Command.peek));
+    const sink = resourceItem(makeResource('connect/sink', { kind: 'kafka-connect', lineage: { ...lineage, outputs: [] } }), NOW).contextValue;
+    assert.ok(!inline(sink).includes(Command.peek) && !contextMenu(sink).includes(Command.peek), 'a sink writes no topic');
+  });
+
+  it('puts Refresh Peek in the title of peek documents only', () => {
+    const title: MenuEntry[] = manifest.contributes.menus['editor/title'];
+    assert.deepEqual(title.find((e) => e.command === Command.refreshPeek)?.when, `resourceScheme == ${PEEK_SCHEME}`);
+    const palette: MenuEntry[] = manifest.contributes.menus.commandPalette;
+    assert.equal(palette.find((e) => e.command === Command.refreshPeek)?.when, `resourceScheme == ${PEEK_SCHEME}`);
   });
 
   it('offers Pause All / Resume All on connection rows by what they hold, and nothing resource-only', () => {
