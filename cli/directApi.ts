@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { BulkResult, PauseApi, PauseResponse, ResumeResponse, StopResponse } from '../protocol/api';
+import { DeployRequest, type DeployRequestInput, type DeployResponse } from '../protocol/deploy';
 import { PauseError } from '../protocol/errors';
 import type { Snapshot } from '../protocol/messages';
 import { parseOrBadRequest, PauseRequest, ResumeRequest, StopRequest, type PauseRequestInput, type ResumeRequestInput, type StopRequestInput } from '../protocol/requests';
@@ -65,6 +66,12 @@ export class DirectApi implements PauseApi {
   resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]> {
     const names = connection === null ? this.service.connectionList().map((c) => c.config.name) : [connection];
     return this.service.resumeAll(names, parseOrBadRequest(ResumeRequest, request));
+  }
+
+  async deploy(connection: string, request: DeployRequestInput): Promise<DeployResponse> {
+    const outcome = await this.service.deploy(connection, parseOrBadRequest(DeployRequest, request));
+    const resource = await this.service.get(`${connection}/${outcome.queryId}`).catch(() => null);
+    return { ...outcome, resource };
   }
 
   close(): Promise<void> {

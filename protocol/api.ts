@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DeployRequestInput, DeployResponse } from './deploy';
 import type { Snapshot } from './messages';
 import type { PauseRequestInput, ResumeRequestInput, StopRequestInput } from './requests';
 import { PauseDetails, Resource } from './resource';
@@ -26,5 +27,7 @@ export interface PauseApi {
   pauseAll(connection: string, request: PauseRequestInput): Promise<BulkResult[]>;
   /** null resumes across every connection. */
   resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]>;
+  /** Runs one `CREATE ... AS SELECT` on a connection that can deploy (ksqlDB). */
+  deploy(connection: string, request: DeployRequestInput): Promise<DeployResponse>;
   close(): Promise<void>;
 }

@@ -2,11 +2,12 @@ import { userInfo } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BulkResult } from '../../protocol/api';
+import type { DeployRequest } from '../../protocol/deploy';
 import { PauseError } from '../../protocol/errors';
 import type { PauseRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
 import { resourceId, type PauseDetails, type Resource, type Scope } from '../../protocol/resource';
 import { findBackend } from '../backends/registry';
-import type { BackendAdapter, PauseCommand, ResumeOutcome } from '../backends/types';
+import type { BackendAdapter, DeployOutcome, PauseCommand, ResumeOutcome } from '../backends/types';
 import type { ConnectionConfig } from '../config/connectionsFile';
 import type { Journal, JournalEntry } from './journal';
 import { JournalPauseDetails } from './journalPauses';
@@ -171,6 +172,13 @@ export class PauseService {
       }
     }
     return results;
+  }
+
+  /** One CREATE ... AS SELECT on a connection whose backend can deploy (ksqlDB). */
+  async deploy(connectionName: string, request: DeployRequest): Promise<DeployOutcome> {
+    const { config, adapter } = this.connection(connectionName);
+    if (!adapter.deploy) throw new PauseError('Unsupported', `connection "${connectionName}" is ${config.kind}; only ksqlDB connections take statements to deploy`);
+    return adapter.deploy(request.statement, { recreate: request.recreate });
   }
 
   async close(): Promise<void> {
