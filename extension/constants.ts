@@ -21,6 +21,8 @@ export const Command = {
   restartAgent: 'pipelinePause.restartAgent',
   showAgentLog: 'pipelinePause.showAgentLog',
   openConnectionsFile: 'pipelinePause.openConnectionsFile',
+  /** Deploy the CREATE ... AS SELECT under the cursor (or a CodeLens's statement) to ksqlDB. */
+  deployStatement: 'pipelinePause.deployStatement',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 

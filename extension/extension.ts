@@ -12,6 +12,9 @@ import { registerCommands } from './commands/registerCommands';
 import { vscodeUi } from './commands/vscodeUi';
 import { prepareConnectionsFile } from './config/connectionsFile';
 import { Command, Setting } from './constants';
+import { DeployCodeLens, SQL_FILES } from './deploy/deployCodeLens';
+import { deployCommand } from './deploy/deployCommand';
+import { DeployDiagnostics } from './deploy/deployDiagnostics';
 import { dueDeadlineWarnings } from './statusBar/deadlineWarnings';
 import { PauseStatusBar } from './statusBar/pauseStatusBar';
 import { ResourceView } from './tree/resourceView';
@@ -59,6 +62,9 @@ export function activate(context: vscode.ExtensionContext): void {
     await vscode.window.showTextDocument(vscode.Uri.file(paths.connections));
   };
 
+  const deployDiagnostics = new DeployDiagnostics();
+  const deployLenses = new DeployCodeLens(session.store);
+
   context.subscriptions.push(
     log,
     view,
@@ -66,7 +72,10 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => session.dispose() },
     { dispose: () => clearInterval(clock) },
     { dispose: () => stopListening.forEach((stop) => stop()) },
-    ...registerCommands(ctx, { agent: session, showLog: () => log.show(), openConnectionsFile }),
+    deployDiagnostics,
+    deployLenses,
+    vscode.languages.registerCodeLensProvider(SQL_FILES, deployLenses),
+    ...registerCommands(ctx, { agent: session, showLog: () => log.show(), openConnectionsFile, deployStatement: (arg) => deployCommand(ctx, deployDiagnostics, (id) => view.reveal(id), arg) }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${Setting.section}.${Setting.dataLossWarningMinutes}`)) render();
       if (event.affectsConfiguration(`${Setting.section}.${Setting.home}`)) void offerReload();

@@ -9,7 +9,7 @@ import { showStatusCommand } from './statusCommand';
 import { stopCommand } from './stopCommand';
 
 /** Binds every command id to its logic; the Record makes the compiler insist on all of them. */
-export function registerCommands(ctx: CommandContext, deps: { agent: AgentControl; showLog: () => void; openConnectionsFile: () => Promise<void> }): vscode.Disposable[] {
+export function registerCommands(ctx: CommandContext, deps: { agent: AgentControl; showLog: () => void; openConnectionsFile: () => Promise<void>; deployStatement: (arg?: unknown) => Promise<void> }): vscode.Disposable[] {
   // Tree rows pass their node; the palette passes nothing, and keybindings may pass anything.
   const row = (arg: unknown): TreeNode | undefined => (isTreeNode(arg) ? arg : undefined);
   const handlers: Record<CommandId, (arg?: unknown) => Promise<void> | void> = {
@@ -26,6 +26,7 @@ export function registerCommands(ctx: CommandContext, deps: { agent: AgentContro
     [Command.restartAgent]: () => restartAgentCommand(ctx, deps.agent),
     [Command.showAgentLog]: () => deps.showLog(),
     [Command.openConnectionsFile]: () => deps.openConnectionsFile(),
+    [Command.deployStatement]: (arg) => deps.deployStatement(arg),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

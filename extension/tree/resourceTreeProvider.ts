@@ -35,6 +35,16 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return [];
   }
 
+  /** TreeView.reveal walks up from a row to its connection. */
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.kind === 'resource' ? this.connectionNode(node.id.slice(0, node.id.indexOf('/'))) : undefined;
+  }
+
+  /** The row of a listed resource, for reveal. */
+  nodeOf(id: string): ResourceNode | undefined {
+    return this.store.resource(id) ? this.resourceNode(id) : undefined;
+  }
+
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const now = new Date();
     if (node.kind === 'agent-down') {
