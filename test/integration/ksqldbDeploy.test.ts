@@ -1,9 +1,12 @@
 import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AgentClient } from '../../client/agentClient';
 import { PauseError } from '../../protocol/errors';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { eventually } from '../support/bucket';
 import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
+import { cli } from '../support/testEnv';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import { KafkaBed, ksqlHome, ksqlOk, startStandIn, unique, type Row } from '../standins/ksqldb/testBed';
 
@@ -21,6 +24,7 @@ describe('deploying ksqlDB statements through the agent (ksqlDB stand-in, real K
   let agent: TestAgent;
   let client: AgentClient;
   let topic: string;
+  let home: ReturnType<typeof ksqlHome>;
 
   before(async () => {
     bed = await new KafkaBed(kafkaService().bootstrap).open();
@@ -33,7 +37,7 @@ describe('deploying ksqlDB statements through the agent (ksqlDB stand-in, real K
     topic = unique('orders');
     await bed.createTopic(topic);
     await ksqlOk(server.url, `CREATE STREAM ORDERS (ID INT, REGION VARCHAR, AMOUNT INT) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON');`);
-    const home = ksqlHome({ servers: [server.url], bootstrap: kafkaService().bootstrap, pollIntervalSeconds: 30 });
+    home = ksqlHome({ servers: [server.url], bootstrap: kafkaService().bootstrap, pollIntervalSeconds: 30 });
     agent = await startTestAgent(home.paths);
     client = new AgentClient(`http://127.0.0.1:${agent.port}`, agent.token);
   });
@@ -171,6 +175,25 @@ describe('deploying ksqlDB statements through the agent (ksqlDB stand-in, real K
     assert.equal(sent().length, sentBefore + 4, 'statements that are not one CREATE ... AS SELECT are never sent');
     assert.deepEqual(await serverState(), before, 'SHOW QUERIES, LIST STREAMS and LIST TABLES as before');
     assert.ok(server.query(existing.queryId), 'the existing query still runs');
+  });
+
+  it('deploys from a file with the CLI, through the agent or in-process; --recreate is the consent', async () => {
+    const file = join(home.paths.home, 'by_region.ksql');
+    writeFileSync(file, '-- per region\nCREATE TABLE BY_REGION AS SELECT REGION, COUNT(*) AS N FROM ORDERS GROUP BY REGION;\n');
+    const created = await cli(home, ['deploy', 'ksql', file], { useAgent: true });
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /^Created ksql\/CTAS_BY_REGION_\d+$/);
+
+    writeFileSync(file, 'CREATE TABLE BY_REGION AS SELECT REGION, COUNT(*) AS N, SUM(AMOUNT) AS TOTAL FROM ORDERS GROUP BY REGION;');
+    const refused = await cli(home, ['deploy', 'ksql', file]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^error: ksqlDB cannot upgrade CTAS_BY_REGION_\d+ in place: Query is not upgradeable\..*; run again with --recreate to terminate and recreate it$/);
+    const recreated = await cli(home, ['deploy', 'ksql', file, '--recreate', '--json']);
+    assert.equal(recreated.code, 0, recreated.stderr);
+    assert.equal((JSON.parse(recreated.stdout) as { action: string }).action, 'recreated');
+
+    const bad = await cli(home, ['deploy', 'ksql', join(home.paths.home, 'missing.sql')]);
+    assert.deepEqual([bad.code, /^error: cannot read .*missing\.sql: ENOENT/.test(bad.stderr)], [2, true]);
   });
 
   it('refuses to recreate a stream that other queries read, changing nothing', async () => {
