@@ -178,7 +178,13 @@ export class PauseService {
   async deploy(connectionName: string, request: DeployRequest): Promise<DeployOutcome> {
     const { config, adapter } = this.connection(connectionName);
     if (!adapter.deploy) throw new PauseError('Unsupported', `connection "${connectionName}" is ${config.kind}; only ksqlDB connections take statements to deploy`);
-    return adapter.deploy(request.statement, { recreate: request.recreate });
+    try {
+      return await adapter.deploy(request.statement, { recreate: request.recreate });
+    } catch (error) {
+      // Successes are logged by the adapter with what it did; refusals are logged here, for every backend.
+      this.deps.log.warn({ connection: connectionName, statement: request.statement, recreate: request.recreate, code: (error as PauseError).code, err: (error as Error).message }, 'deploy refused');
+      throw error;
+    }
   }
 
   async close(): Promise<void> {

@@ -112,6 +112,11 @@ describe('deploying ksqlDB statements through the agent (ksqlDB stand-in, real K
     assert.match(refused.message, /Query is not upgradeable\. Plan step of type StreamAggregate must have matching aggregationFunctions\. Values differ: \[COUNT\(ROWTIME\)\] vs\. \[COUNT\(ROWTIME\), SUM\(AMOUNT\)\]/);
     assert.deepEqual([refused.details?.queryId, refused.details?.sources], [counted.queryId, 'VALID']);
     assert.deepEqual(await serverState(), before, 'nothing changed on the server');
+    assert.deepEqual(
+      agent.logs.filter((l) => l.msg === 'deploy refused').map((l) => [l.code, l.recreate]),
+      [['RecreateRequired', false]],
+      'the refusal is in the agent log',
+    );
 
     const second = orders(13, [2, 0, 5]);
     await bed.produce(topic, second);
