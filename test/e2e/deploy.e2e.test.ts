@@ -3,10 +3,10 @@ import { kafkaService, services, useSandboxServices } from '../support/sandboxFi
 import { KafkaBed, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testBed';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import type { TreeView, Workbench } from './harness';
-import { waitForLocator } from './harness/wait';
+import { list, waitForLocator, waitUntil } from './harness/wait';
 import { CONNECTION, startEditorEnv, type EditorEnv } from './support/editorEnv';
 import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView } from './support/pipelinePauseUi';
-import { clickCodeLens, openProblemsPanel, openWorkspaceFile, waitForCodeLenses, waitForProblem } from './support/sqlEditor';
+import { clickCodeLens, goToLine, openProblemsPanel, openWorkspaceFile, problems, waitForCodeLenses, waitForProblem } from './support/sqlEditor';
 
 /**
  * Deploy from the editor, in the packaged extension in code-server through Chromium: a .sql
@@ -110,5 +110,20 @@ describe('extension in code-server: deploy a ksqlDB statement from a .sql file',
     assert.deepEqual(await showQueries(), before, 'SHOW QUERIES is unchanged');
     await clearHovers(workbench.page);
     await workbench.screenshot('deploy-02-problem');
+  });
+
+  it('editing the statement clears its problem; the palette command deploys the statement under the cursor', async () => {
+    await workbench.page.locator('.monaco-editor .view-lines').first().click();
+    await goToLine(workbench.page, 7, 15);
+    await workbench.page.keyboard.type('O'); // FRM -> FROM
+    await waitUntil('the problem to go with the edit', async () => ((await problems(workbench.page)).length === 0 ? true : undefined), async () => `problems ${list(await problems(workbench.page))}`, 10_000);
+
+    await workbench.runCommand('Pipeline Pause: Deploy Statement to ksqlDB...');
+    const notification = await workbench.waitForNotification(/^Created ksql\/CSAS_BROKEN_ORDERS_\d+$/, PUSH_TIMEOUT_MS);
+    const queryId = notification.message.slice('Created ksql/'.length);
+    assert.ok((await showQueries()).some(([id, text]) => id === queryId && /SELECT ID FROM ORDERS;$/.test(text)), 'the edited statement runs on the server');
+    await view.waitForDescription(queryId, /^running/, PUSH_TIMEOUT_MS);
+    await clearHovers(workbench.page);
+    await workbench.screenshot('deploy-03-palette');
   });
 });

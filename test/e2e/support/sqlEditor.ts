@@ -18,6 +18,16 @@ export async function openWorkspaceFile(page: Page, name: string): Promise<void>
   await waitForLocator(page.locator('.tabs-container .tab', { hasText: name }).first(), `the ${name} tab`, async () => 'no tab', 15_000);
 }
 
+/** Moves the cursor with Go to Line (Ctrl+G); its quick input shows a hint row, so it is typed into directly. */
+export async function goToLine(page: Page, line: number, column: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await waitForLocator(input, 'Go to Line', async () => 'no quick input', 15_000);
+  await input.fill(`:${line}:${column}`);
+  await input.press('Enter');
+  await waitForLocator(page.locator('.quick-input-widget'), 'Go to Line to close', async () => 'still open', 5000, 'hidden');
+}
+
 /** The CodeLens titles in the open editor, top to bottom. */
 export async function codeLensTitles(page: Page): Promise<string[]> {
   return (await page.locator('.monaco-editor .codelens-decoration a').allInnerTexts()).map((t) => t.trim());
