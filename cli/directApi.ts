@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { BulkResult, PauseApi, PauseResponse, PauseUpstreamResponse, ResumeResponse, StopResponse } from '../protocol/api';
+import { DeployRequest, type DeployRequestInput, type DeployResponse } from '../protocol/deploy';
 import { PauseError } from '../protocol/errors';
 import type { Snapshot } from '../protocol/messages';
 import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest, type PauseRequestInput, type PauseUpstreamRequestInput, type ResumeRequestInput, type StopRequestInput } from '../protocol/requests';
@@ -83,6 +84,12 @@ export class DirectApi implements PauseApi {
 
   peek(id: string, request: PeekRequestInput): Promise<PeekResponse> {
     return this.service.peek(id, parseOrBadRequest(PeekRequest, request));
+  }
+
+  async deploy(connection: string, request: DeployRequestInput): Promise<DeployResponse> {
+    const outcome = await this.service.deploy(connection, parseOrBadRequest(DeployRequest, request));
+    const resource = await this.service.get(`${connection}/${outcome.queryId}`).catch(() => null);
+    return { ...outcome, resource };
   }
 
   close(): Promise<void> {

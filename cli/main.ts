@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import type { PauseApi } from '../protocol/api';
+import { describeDeploy } from '../protocol/deploy';
 import { PauseError } from '../protocol/errors';
 import { agentPaths, type AgentPaths } from '../protocol/paths';
 import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest, type PauseRequestInput } from '../protocol/requests';
@@ -207,6 +209,24 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
       const results = await withApi((api) => api.resumeUpstream(target));
       out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('Resumed', results));
       if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be resumed`);
+    });
+
+  program
+    .command('deploy')
+    .description('run the CREATE STREAM|TABLE ... AS SELECT in a file on a ksqlDB connection, upgrading the query in place when ksqlDB can')
+    .argument('<connection>')
+    .argument('<file>', 'a .sql / .ksql file holding one statement')
+    .option('--recreate', 'if ksqlDB cannot upgrade in place: terminate the query and recreate it (drops its state; reprocesses its source from the earliest offset)')
+    .option('--json', 'print JSON')
+    .action(async (connection: string, file: string, options: { recreate?: boolean; json?: boolean }) => {
+      const statement = await readFile(file, 'utf8').catch((error: Error) => {
+        throw new PauseError('BadRequest', `cannot read ${file}: ${error.message}`);
+      });
+      const result = await withApi((api) => api.deploy(connection, { statement, recreate: options.recreate ?? false })).catch((error: unknown) => {
+        if (error instanceof PauseError && error.code === 'RecreateRequired') throw new PauseError(error.code, `${error.message}; run again with --recreate to terminate and recreate it`);
+        throw error;
+      });
+      out(options.json ? JSON.stringify(result, null, 2) : describeDeploy(connection, result));
     });
 
   program

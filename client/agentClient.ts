@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { BulkResponse, PauseResponse, PauseUpstreamResponse, ResourceResponse, ResumeResponse, StopResponse, type BulkResult, type PauseApi } from '../protocol/api';
+import { DeployResponse, type DeployRequestInput } from '../protocol/deploy';
 import { ApiErrorBody, PauseError } from '../protocol/errors';
 import { API_PREFIX, Snapshot } from '../protocol/messages';
 import type { PauseRequestInput, PauseUpstreamRequestInput, ResumeRequestInput, StopRequestInput } from '../protocol/requests';
@@ -64,6 +65,10 @@ export class AgentClient implements PauseApi {
     return this.checked(PeekResponse, await this.request('GET', `/resources/${encodeId(id)}/peek${query}`));
   }
 
+  async deploy(connection: string, request: DeployRequestInput): Promise<DeployResponse> {
+    return this.checked(DeployResponse, await this.request('POST', `/connections/${encodeURIComponent(connection)}/deploy`, request));
+  }
+
   async shutdown(): Promise<void> {
     await this.request('POST', '/shutdown', {});
   }
@@ -93,7 +98,7 @@ export class AgentClient implements PauseApi {
     const json = text ? safeJson(text) : undefined;
     if (response.ok) return json;
     const failure = ApiErrorBody.safeParse(json);
-    if (failure.success) throw new PauseError(failure.data.error.code, failure.data.error.message);
+    if (failure.success) throw new PauseError(failure.data.error.code, failure.data.error.message, failure.data.error.details);
     throw new PauseError('Internal', `the agent answered HTTP ${response.status} without an error message`);
   }
 }

@@ -27,6 +27,8 @@ export const Command = {
   peek: 'pipelinePause.peek',
   refreshPeek: 'pipelinePause.refreshPeek',
   showLineage: 'pipelinePause.showLineage',
+  /** Deploy the CREATE ... AS SELECT under the cursor (or a CodeLens's statement) to ksqlDB. */
+  deployStatement: 'pipelinePause.deployStatement',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 

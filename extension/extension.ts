@@ -14,6 +14,9 @@ import { prepareConnectionsFile } from './config/connectionsFile';
 import { Command, Setting } from './constants';
 import { LineagePanel } from './lineage/lineagePanel';
 import { PeekDocuments } from './peek/peekDocuments';
+import { DeployCodeLens, SQL_FILES } from './deploy/deployCodeLens';
+import { deployCommand } from './deploy/deployCommand';
+import { DeployDiagnostics } from './deploy/deployDiagnostics';
 import { dueDeadlineWarnings } from './statusBar/deadlineWarnings';
 import { PauseStatusBar } from './statusBar/pauseStatusBar';
 import { ResourceView } from './tree/resourceView';
@@ -63,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const peeks = new PeekDocuments(ctx, () => session.api());
   const lineage = new LineagePanel(session.store, vscode.Uri.joinPath(context.extensionUri, 'media'), (id) => view.reveal(id));
+  const deployDiagnostics = new DeployDiagnostics();
+  const deployLenses = new DeployCodeLens(session.store);
 
   context.subscriptions.push(
     log,
@@ -73,7 +78,10 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => session.dispose() },
     { dispose: () => clearInterval(clock) },
     { dispose: () => stopListening.forEach((stop) => stop()) },
-    ...registerCommands(ctx, { agent: session, showLog: () => log.show(), openConnectionsFile, peeks, lineage }),
+    deployDiagnostics,
+    deployLenses,
+    vscode.languages.registerCodeLensProvider(SQL_FILES, deployLenses),
+    ...registerCommands(ctx, { agent: session, showLog: () => log.show(), openConnectionsFile, peeks, lineage, deployStatement: (arg) => deployCommand(ctx, deployDiagnostics, (id) => view.reveal(id), arg) }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${Setting.section}.${Setting.dataLossWarningMinutes}`)) render();
       if (event.affectsConfiguration(`${Setting.section}.${Setting.home}`)) void offerReload();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DeployRequestInput, DeployResponse } from './deploy';
 import type { Snapshot } from './messages';
 import type { PauseRequestInput, PauseUpstreamRequestInput, ResumeRequestInput, StopRequestInput } from './requests';
 import { PauseDetails, PauseGroupRef, Resource } from './resource';
@@ -44,5 +45,7 @@ export interface PauseApi {
   resumeGroup(group: string): Promise<BulkResult[]>;
   /** The latest records of the resource's output topics, read without any consumer group. */
   peek(id: string, request: PeekRequestInput): Promise<PeekResponse>;
+  /** Runs one `CREATE ... AS SELECT` on a connection that can deploy (ksqlDB). */
+  deploy(connection: string, request: DeployRequestInput): Promise<DeployResponse>;
   close(): Promise<void>;
 }

@@ -12,6 +12,8 @@ export const ErrorCode = z.enum([
   'BackendUnavailable',
   'BackendError',
   'Conflict',
+  /** A deploy the server cannot apply in place: it needs terminate-and-recreate, which the user must confirm. */
+  'RecreateRequired',
   'Internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -24,13 +26,17 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   AlreadyPaused: 409,
   NotPaused: 409,
   Conflict: 409,
+  RecreateRequired: 409,
   Unsupported: 422,
   BackendUnavailable: 503,
   BackendError: 502,
   Internal: 500,
 };
 
-export const ApiErrorBody = z.object({ error: z.object({ code: ErrorCode, message: z.string() }) });
+/** `details`: facts a client can act on without parsing the message (where a statement failed, say). */
+export const ErrorDetails = z.record(z.string(), z.union([z.string(), z.number()]));
+export type ErrorDetails = z.infer<typeof ErrorDetails>;
+export const ApiErrorBody = z.object({ error: z.object({ code: ErrorCode, message: z.string(), details: ErrorDetails.optional() }) });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
 /** An expected failure with a one-line message that tells the user what to do next. */
@@ -38,12 +44,13 @@ export class PauseError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly details?: ErrorDetails,
   ) {
     super(message);
     this.name = 'PauseError';
   }
 
   toBody(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message } };
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
   }
 }

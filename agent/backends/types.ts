@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PeekResponse } from '../../protocol/peek';
+import type { DeployAction } from '../../protocol/deploy';
 import type { PauseDetails, Resource, Scope } from '../../protocol/resource';
 
 /** What the core asks of a pause; durations are already parsed, defaults already applied. */
@@ -25,6 +26,19 @@ export interface ResumeCommand {
 export interface StopCommand {
   reason: string | null;
   pausedBy: string;
+}
+
+/** What the core asks of a deploy; `recreate` is the user's consent to terminate and recreate. */
+export interface DeployOptions {
+  recreate: boolean;
+}
+
+export interface DeployOutcome {
+  action: DeployAction;
+  /** The backend's name of the query now writing the target (a resource name of this connection). */
+  queryId: string;
+  replacedQueryId: string | null;
+  message: string;
 }
 
 export interface ResumeOutcome {
@@ -61,6 +75,12 @@ export interface BackendAdapter {
    * committing a consumer group (agent/kafka/topicPeek.ts). Resources writing no topic answer Unsupported.
    */
   peek?(name: string, options: { limit: number }): Promise<PeekResponse>;
+
+  /**
+   * Optional: run one statement that creates or changes a resource (ksqlDB's CREATE ... AS
+   * SELECT), upgrading in place where the backend can. Failures change nothing unless said.
+   */
+  deploy?(statement: string, options: DeployOptions): Promise<DeployOutcome>;
 }
 
 /**

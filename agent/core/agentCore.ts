@@ -2,6 +2,7 @@ import { watchFile, unwatchFile } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BulkResult } from '../../protocol/api';
+import type { DeployRequest, DeployResponse } from '../../protocol/deploy';
 import { PauseError } from '../../protocol/errors';
 import type { PauseRequest, ResumeRequest } from '../../protocol/requests';
 import type { Resource } from '../../protocol/resource';
@@ -77,6 +78,13 @@ export class AgentCore {
 
   async refreshAll(): Promise<void> {
     await Promise.all(this.service.connectionList().map((c) => this.poller.refresh(c)));
+  }
+
+  /** Deploys, then lists the connection at once so every client sees the new query. */
+  async deploy(connection: string, request: DeployRequest): Promise<DeployResponse> {
+    const outcome = await this.service.deploy(connection, request);
+    await this.poller.refresh(this.service.connection(connection));
+    return { ...outcome, resource: this.store.resource(this.service.locate(`${connection}/${outcome.queryId}`).id) ?? null };
   }
 
   async pauseAll(connection: string, request: PauseRequest): Promise<BulkResult[]> {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { describeFromNow } from '../../protocol/duration';
 import { PauseError } from '../../protocol/errors';
 import type { PauseDetails, Resource } from '../../protocol/resource';
-import type { BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../backends/types';
+import type { BackendAdapter, DeployOptions, DeployOutcome, PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../backends/types';
 import type { Journal, JournalEntry } from './journal';
 
 /** Who paused, when the backend shows a pause that no entry of ours explains. */
@@ -47,6 +47,7 @@ export class JournalPauseDetails implements BackendAdapter {
   readonly canonicalName?: (name: string) => string;
   readonly stop?: (name: string, command: StopCommand) => Promise<PauseDetails>;
   readonly peek?: BackendAdapter['peek'];
+  readonly deploy?: (statement: string, options: DeployOptions) => Promise<DeployOutcome>;
 
   /** When each resource was first seen in a state the journal does not explain. */
   private readonly sightings = new Map<string, { condition: 'paused' | 'running'; since: number }>();
@@ -65,7 +66,7 @@ export class JournalPauseDetails implements BackendAdapter {
     this.now = timing.now ?? Date.now;
     this.settleMs = timing.settleMs ?? SETTLE_MS;
     this.observeMs = timing.observeMs ?? OBSERVE_MS;
-    const { pauseAll, resumeAll, canonicalName, stop, peek } = inner;
+    const { pauseAll, resumeAll, canonicalName, stop, peek, deploy } = inner;
     if (pauseAll) {
       this.pauseAll = async (command) => {
         const details = this.newDetails(command);
@@ -76,6 +77,7 @@ export class JournalPauseDetails implements BackendAdapter {
     if (resumeAll) this.resumeAll = (command) => resumeAll.call(inner, command);
     if (canonicalName) this.canonicalName = (name) => canonicalName.call(inner, name);
     if (peek) this.peek = (name, options) => peek.call(inner, name, options);
+    if (deploy) this.deploy = (statement, options) => deploy.call(inner, statement, options);
     if (stop) {
       this.stop = async (name, command) => {
         const details = this.newDetails({ ...command, resumeAfterMs: null, resumeAt: null, force: true, scope: null });

@@ -2,13 +2,14 @@ import { userInfo } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BulkResult, PauseUpstreamResponse } from '../../protocol/api';
+import type { DeployRequest } from '../../protocol/deploy';
 import { PauseError } from '../../protocol/errors';
 import { upstreamOf } from '../../protocol/lineage';
 import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
 import { resourceId, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
 import type { PeekRequest, PeekResponse } from '../../protocol/peek';
 import { findBackend } from '../backends/registry';
-import type { BackendAdapter, PauseCommand, ResumeOutcome } from '../backends/types';
+import type { BackendAdapter, DeployOutcome, PauseCommand, ResumeOutcome } from '../backends/types';
 import type { ConnectionConfig } from '../config/connectionsFile';
 import type { Journal, JournalEntry } from './journal';
 import { JournalPauseDetails } from './journalPauses';
@@ -258,6 +259,19 @@ export class PauseService {
       return [];
     });
     return { resources, warnings };
+  }
+
+  /** One CREATE ... AS SELECT on a connection whose backend can deploy (ksqlDB). */
+  async deploy(connectionName: string, request: DeployRequest): Promise<DeployOutcome> {
+    const { config, adapter } = this.connection(connectionName);
+    if (!adapter.deploy) throw new PauseError('Unsupported', `connection "${connectionName}" is ${config.kind}; only ksqlDB connections take statements to deploy`);
+    try {
+      return await adapter.deploy(request.statement, { recreate: request.recreate });
+    } catch (error) {
+      // Successes are logged by the adapter with what it did; refusals are logged here, for every backend.
+      this.deps.log.warn({ connection: connectionName, statement: request.statement, recreate: request.recreate, code: (error as PauseError).code, err: (error as Error).message }, 'deploy refused');
+      throw error;
+    }
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { DeployRequest } from '../../protocol/deploy';
 import { HTTP_STATUS, PauseError } from '../../protocol/errors';
 import { API_PREFIX, type Snapshot } from '../../protocol/messages';
 import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
@@ -64,6 +65,9 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
   });
   api.post('/connections/:connection/resume-all', async (request, response) => {
     response.json({ results: await core.resumeAll([String(request.params.connection)], parseOrBadRequest(ResumeRequest, request.body)) });
+  });
+  api.post('/connections/:connection/deploy', async (request, response) => {
+    response.json(await core.deploy(String(request.params.connection), parseOrBadRequest(DeployRequest, request.body)));
   });
   api.post('/resume-all', async (request, response) => {
     response.json({ results: await core.resumeAll(null, parseOrBadRequest(ResumeRequest, request.body)) });

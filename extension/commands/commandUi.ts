@@ -34,7 +34,7 @@ export interface CommandUi {
 }
 
 /** The part of the agent's API that commands use. */
-export type CommandApi = Pick<PauseApi, 'resource' | 'pause' | 'resume' | 'stop' | 'pauseAll' | 'resumeAll' | 'pauseUpstream' | 'resumeUpstream' | 'resumeGroup'>;
+export type CommandApi = Pick<PauseApi, 'resource' | 'pause' | 'resume' | 'stop' | 'pauseAll' | 'resumeAll' | 'pauseUpstream' | 'resumeUpstream' | 'resumeGroup' | 'deploy'>;
 
 export interface CommandContext {
   ui: CommandUi;

@@ -13,7 +13,7 @@ import { stopCommand } from './stopCommand';
 import { pauseUpstreamCommand, resumeGroupCommand, resumeUpstreamCommand } from './upstreamCommands';
 
 /** Binds every command id to its logic; the Record makes the compiler insist on all of them. */
-export function registerCommands(ctx: CommandContext, deps: { agent: AgentControl; showLog: () => void; openConnectionsFile: () => Promise<void>; peeks: PeekDocuments; lineage: LineagePanel }): vscode.Disposable[] {
+export function registerCommands(ctx: CommandContext, deps: { agent: AgentControl; showLog: () => void; openConnectionsFile: () => Promise<void>; peeks: PeekDocuments; lineage: LineagePanel; deployStatement: (arg?: unknown) => Promise<void> }): vscode.Disposable[] {
   // Tree rows pass their node; the palette passes nothing, and keybindings may pass anything.
   const row = (arg: unknown): TreeNode | undefined => (isTreeNode(arg) ? arg : undefined);
   const handlers: Record<CommandId, (arg?: unknown) => Promise<void> | void> = {
@@ -36,6 +36,7 @@ export function registerCommands(ctx: CommandContext, deps: { agent: AgentContro
     [Command.peek]: (arg) => deps.peeks.open(row(arg)),
     [Command.refreshPeek]: (arg) => deps.peeks.refresh(arg),
     [Command.showLineage]: (arg) => showLineageCommand(ctx, row(arg), deps.lineage),
+    [Command.deployStatement]: (arg) => deps.deployStatement(arg),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

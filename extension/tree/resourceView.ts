@@ -3,7 +3,7 @@ import type { AgentSession } from '../agent/agentSession';
 import { ContextKey, VIEW_ID } from '../constants';
 import { hasPauses } from '../state/resourcePredicates';
 import { ResourceTreeProvider } from './resourceTreeProvider';
-import type { TreeNode } from './treeNodes';
+import type { ResourceNode, TreeNode } from './treeNodes';
 import { viewMessage } from './viewMessage';
 
 /**
@@ -32,16 +32,31 @@ export class ResourceView implements vscode.Disposable {
     this.sync();
   }
 
-  /** Selects and shows a resource's row (the lineage graph's clicks). */
-  async reveal(id: string): Promise<void> {
-    const node = this.provider.nodeOf(id);
-    if (node) await this.view.reveal(node, { select: true, focus: true });
+  /** Selects a resource's row, waiting briefly for the agent to push it if it is not listed yet. */
+  async reveal(id: string, timeoutMs = 10_000): Promise<void> {
+    const node = this.provider.nodeOf(id) ?? (await this.listed(id, timeoutMs));
+    if (node) await this.view.reveal(node, { select: true, focus: false, expand: true });
   }
 
   dispose(): void {
     this.unsubscribe.forEach((stop) => stop());
     this.view.dispose();
     this.provider.dispose();
+  }
+
+  private listed(id: string, timeoutMs: number): Promise<ResourceNode | undefined> {
+    return new Promise((resolve) => {
+      const done = (node: ResourceNode | undefined) => {
+        clearTimeout(timer);
+        stop();
+        resolve(node);
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      const stop = this.session.store.onDidChange(() => {
+        const node = this.provider.nodeOf(id);
+        if (node) done(node);
+      });
+    });
   }
 
   private sync(): void {

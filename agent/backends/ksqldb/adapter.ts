@@ -6,8 +6,9 @@ import { ConsumerGroupLag, type GroupLag } from '../../kafka/groupLag';
 import { PauseEffectTracker } from '../../kafka/pauseEffect';
 import { TopicPeeker } from '../../kafka/topicPeek';
 import type { PeekResponse } from '../../../protocol/peek';
-import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
+import type { AdapterContext, BackendAdapter, DeployOptions, DeployOutcome, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
 import type { KsqlDbConfig } from './config';
+import { deployStatement, type DeploySession } from './deploy';
 import { isSourceTableQuery, isTransientId, queryLineage, queryState, supportsPause, tooOldMessage, PAUSE_SINCE } from './queries';
 import { KsqlRest, KsqlServerError } from './rest';
 import {
@@ -124,6 +125,20 @@ export class KsqlDbAdapter implements BackendAdapter {
     return this.peeker.peek(await this.get(name), options.limit);
   }
 
+  /** CREATE ... AS SELECT from the editor: in place where ksqlDB can, else terminate and recreate (see deploy.ts). */
+  deploy(statement: string, options: DeployOptions): Promise<DeployOutcome> {
+    const session: DeploySession = {
+      queries: async () => {
+        const { server, entities } = await this.rest.statements('SHOW QUERIES EXTENDED;').catch((error: unknown) => {
+          throw this.failure(error);
+        });
+        return pick(QueryDescriptionsEntity, entities, server, 'SHOW QUERIES EXTENDED').queryDescriptions.filter((q) => q.queryType === 'PERSISTENT' && !isTransientId(q.id));
+      },
+      submit: (text, properties) => this.submit(text, properties),
+    };
+    return deployStatement(session, statement, options, this.log);
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.lag?.close(), this.peeker.close()]);
   }
@@ -139,17 +154,25 @@ export class KsqlDbAdapter implements BackendAdapter {
   /** Sends a PAUSE / RESUME statement and follows a QUEUED answer until the cluster has applied it. */
   private async execute(statement: string): Promise<void> {
     await this.requirePauseSupport();
-    let answer: { server: string; entities: unknown[] };
     try {
-      answer = await this.rest.statements(statement);
+      await this.submit(statement);
     } catch (error) {
       throw this.failure(error, statement);
     }
+  }
+
+  /**
+   * One statement that changes something, followed until applied. A refusal comes back as the
+   * server's KsqlServerError, for the caller to interpret.
+   */
+  private async submit(statement: string, streamsProperties: Record<string, string> = {}): Promise<CommandStatus> {
+    const answer = await this.rest.statements(statement, streamsProperties);
     const parsed = CurrentStatusEntity.safeParse(answer.entities[0]);
     if (!parsed.success) throw new PauseError('BackendError', `ksqlDB at ${answer.server} answered "${statement}" with something other than a command status`);
     const { commandId, commandStatus } = parsed.data;
     const final = await this.follow(answer.server, statement, commandId, commandStatus);
     this.log.info({ statement, commandId, status: final.status, message: final.message, server: answer.server, queued: commandStatus.status !== final.status }, 'ksqlDB command applied');
+    return final;
   }
 
   private async follow(server: string, statement: string, commandId: string, first: CommandStatus): Promise<CommandStatus> {

@@ -31,9 +31,9 @@ export class KsqlRest {
   }
 
   /** POST /ksql with one or more statements; the entities, in statement order, and who answered. */
-  async statements(ksql: string): Promise<{ server: string; entities: unknown[] }> {
+  async statements(ksql: string, streamsProperties: Record<string, string> = {}): Promise<{ server: string; entities: unknown[] }> {
     return this.anyServer(async (server) => {
-      const body = await this.request(server, 'POST', '/ksql', { ksql, streamsProperties: {} });
+      const body = await this.request(server, 'POST', '/ksql', { ksql, streamsProperties });
       if (!Array.isArray(body)) throw new KsqlServerError(server, 200, null, 'answered /ksql with something other than a list of entities');
       return { server, entities: body };
     });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../../sandbox/process';
@@ -34,7 +34,7 @@ export interface EditorEnv {
  * (dist/cli.js inside the installed extension), with PIPELINE_PAUSE_HOME and the sandbox's AWS
  * profile from code-server's environment: credentials reach it only through the default chain.
  */
-export async function startEditorEnv(options: { name: string; bucketPrefix?: string; pollIntervalSeconds?: number }): Promise<EditorEnv> {
+export async function startEditorEnv(options: { name: string; bucketPrefix?: string; pollIntervalSeconds?: number; files?: Record<string, string> }): Promise<EditorEnv> {
   const s3 = services().s3;
   const bucket = uniqueBucket(options.bucketPrefix ?? 'e2e');
   const home = await testHome([bucket]);
@@ -44,6 +44,8 @@ export async function startEditorEnv(options: { name: string; bucketPrefix?: str
   // The in-process CLI of the tests uses the same default chain.
   Object.assign(process.env, awsEnvironment(s3));
   const workspace = mkdtempSync(join(tmpdir(), 'pp-e2e-ws-'));
+  // Files the test opens in the editor (a .sql file to deploy, say).
+  for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(workspace, name), content);
   const agentPids = new Set<number>();
   let codeServer: CodeServer | undefined;
   let editor: Editor | undefined;

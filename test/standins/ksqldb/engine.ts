@@ -97,7 +97,8 @@ export class Engine {
         if ((statement.props.VALUE_FORMAT ?? 'JSON').toUpperCase() !== 'JSON') throw new StatementError('ksqlDB stand-in: only VALUE_FORMAT=\'JSON\' is implemented');
         return;
       case 'createAs': {
-        this.requireNew(statement.name, statement.what);
+        const replaced = statement.orReplace ? this.writerOf(statement.name) : undefined;
+        if (!replaced) this.requireNew(statement.name, statement.what);
         const source = this.requireSource(statement.select.from);
         const { select } = statement;
         if (statement.what === 'TABLE') {
@@ -113,6 +114,7 @@ export class Engine {
         for (const name of referencedColumns(select)) {
           if (!source.columns.some((c) => c.name === name)) throw new StatementError(`Column '${name}' cannot be resolved.`);
         }
+        if (replaced) checkUpgrade(replaced, statement, source);
         return;
       }
       case 'pause':
@@ -158,6 +160,8 @@ export class Engine {
       }
       case 'createAs': {
         const source = this.requireSource(statement.select.from);
+        const replaced = statement.orReplace ? this.writerOf(statement.name) : undefined;
+        if (replaced) return this.replace(replaced, statement, statementText, source, properties);
         const sink: SourceDef = {
           name: statement.name,
           what: statement.what,
@@ -206,6 +210,28 @@ export class Engine {
     }
   }
 
+  /** The persistent query that writes a stream or table, if any. */
+  private writerOf(name: string): PersistentQuery | undefined {
+    return [...this.queries.values()].find((q) => q.kind !== 'CST' && q.sink?.name === name);
+  }
+
+  /**
+   * CREATE OR REPLACE, an in-place upgrade: the same query id and consumer group, so the new
+   * logic resumes from the old query's committed offsets; aggregate state is kept, as ksqlDB
+   * keeps its state stores. The old consumer stops first (it commits only after its sink write).
+   */
+  private async replace(old: PersistentQuery, statement: Extract<Statement, { type: 'createAs' }>, statementText: string, source: SourceDef, properties: Record<string, unknown>): Promise<CommandResult> {
+    const sink: SourceDef = { ...old.sink!, columns: outputColumns(statement.select, source) };
+    const query = new PersistentQuery(old.id, old.kind, statementText, source, sink, statement.select, { ...old.properties, ...properties }, old.groupId);
+    query.paused = old.paused;
+    const previous = old.runtime;
+    await previous?.stop();
+    this.sources.set(sink.name, sink);
+    this.queries.set(query.id, query);
+    if (this.started) void this.startQuery(query, previous?.state);
+    return { status: 'SUCCESS', message: `Created query with ID ${query.id}`, queryId: query.id };
+  }
+
   private async deleteTopic(topic: string): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -252,8 +278,8 @@ export class Engine {
     return query;
   }
 
-  private async startQuery(query: PersistentQuery): Promise<void> {
-    const runtime = new QueryRuntime(this.kafka, this.producer, query);
+  private async startQuery(query: PersistentQuery, state?: QueryState): Promise<void> {
+    const runtime = new QueryRuntime(this.kafka, this.producer, query, state);
     query.runtime = runtime;
     try {
       await runtime.start();
@@ -290,6 +316,45 @@ export class Engine {
       await admin.disconnect();
     }
   }
+}
+
+/**
+ * ksqlDB's rules for an in-place upgrade (KLIP-28), in its words: the sink's type, topic and
+ * schema may only grow (DataSource.canUpgradeTo: columns appended, none changed, dropped or
+ * reordered), and the plan's enforcing steps must match (ExecutionStep.validateUpgrade): the
+ * same source, and for an aggregate the same GROUP BY, aggregate functions and the columns it
+ * reads (GROUP BY columns included). Filters and projections are passive steps and may change.
+ */
+function checkUpgrade(old: PersistentQuery, next: Extract<Statement, { type: 'createAs' }>, source: SourceDef): void {
+  const sink = old.sink!;
+  const dataSource = (property: string, from: string, to: string, extra = '') =>
+    new StatementError(`Cannot upgrade data source: DataSource '\`${sink.name}\`' has ${property} = ${from} which is not upgradeable to ${to}${extra}`);
+  if (next.what !== sink.what) throw dataSource('type', sink.what, next.what);
+  const topic = next.props.KAFKA_TOPIC ?? sink.topic;
+  if (topic !== sink.topic) throw dataSource('kafkaTopicName', sink.topic, topic);
+  const before = old.outputColumns();
+  const after = outputColumns(next.select, source);
+  const changed = before.filter((column, index) => !sameColumn(column, after[index]));
+  if (changed.length) {
+    throw dataSource('schema', schemaText(before), schemaText(after), `. (The following columns are changed, missing or reordered: [${schemaText(changed)}])`);
+  }
+  const step = (type: string, property: string, from: string, to: string) =>
+    new StatementError(`Query is not upgradeable. Plan step of type ${type} must have matching ${property}. Values differ: ${from} vs. ${to}`);
+  if (old.source.name !== source.name) throw step('StreamSource', 'topicName', old.source.topic, source.topic);
+  if (old.kind !== 'CTAS' || !old.select) return;
+  const list = (items: string[]) => `[${items.join(', ')}]`;
+  const functions = (select: Select) => select.items.flatMap((i) => (i.kind === 'aggregate' ? [`${i.fn}(${i.column ?? 'ROWTIME'})`] : []));
+  if (list(functions(old.select)) !== list(functions(next.select))) throw step('StreamAggregate', 'aggregationFunctions', list(functions(old.select)), list(functions(next.select)));
+  const inputs = (select: Select) => [...new Set([select.groupBy!, 'ROWTIME', ...referencedColumns(select).filter((c) => c !== select.groupBy)])].map((c) => `\`${c}\``);
+  if (list(inputs(old.select)) !== list(inputs(next.select))) throw step('StreamAggregate', 'nonAggregateColumns', list(inputs(old.select)), list(inputs(next.select)));
+}
+
+function sameColumn(a: Column, b: Column | undefined): boolean {
+  return b !== undefined && a.name === b.name && a.type.toUpperCase() === b.type.toUpperCase() && a.key === b.key;
+}
+
+function schemaText(columns: Column[]): string {
+  return columns.map((c) => `\`${c.name}\` ${c.type.toUpperCase()}${c.key ? ' KEY' : ''}`).join(', ');
 }
 
 /** Column names a SELECT reads from its source. */
@@ -335,19 +400,19 @@ export function project(select: Select, source: SourceDef, row: Map<string, unkn
 }
 
 type Aggregates = Record<string, number>;
+type QueryState = Map<string, Aggregates | Record<string, unknown>>;
 
 /** One persistent query's consumer and its processing. */
 export class QueryRuntime {
   failed = false;
   private consumer: Consumer | null = null;
   private stopped = false;
-  /** CTAS: aggregates per group key; CST: latest row per key. */
-  private readonly state = new Map<string, Aggregates | Record<string, unknown>>();
-
   constructor(
     private readonly kafka: Kafka,
     private readonly producer: () => Producer,
     private readonly query: PersistentQuery,
+    /** CTAS: aggregates per group key; CST: latest row per key. An in-place upgrade hands it on. */
+    readonly state: QueryState = new Map(),
   ) {}
 
   async start(): Promise<void> {

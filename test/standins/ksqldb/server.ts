@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import { commandIdOf, Engine, StatementError, TransientQuery, outputColumns, type CommandResult, type PersistentQuery, type SourceDef } from './engine';
-import { parseStatement, splitStatements, SqlError, type Column, type Statement } from './sql';
+import { parseStatement, positionOf, splitStatements, SqlError, type Column, type Statement } from './sql';
 
 /**
  * ksqlDB stand-in: a test double of a ksqlDB server, because ksqlDB is published only to
@@ -266,7 +266,7 @@ export class KsqlDbStandIn {
     try {
       statement = parseStatement(text);
     } catch (error) {
-      throw new StatementError(`line 1:1: Syntax Error\n${(error as Error).message}`);
+      throw new StatementError(syntaxError(text, error));
     }
     if ((statement.type === 'pause' || statement.type === 'resume') && !atLeast(this.version, [0, 28, 2])) {
       // Before KLIP-63 the grammar has no PAUSE / RESUME.
@@ -450,7 +450,7 @@ export class KsqlDbStandIn {
     try {
       statement = parseStatement(String(body.sql ?? ''));
     } catch (error) {
-      return send(response, 400, { '@type': 'statement_error', error_code: 40001, message: `line 1:1: Syntax Error\n${(error as Error).message}`, statementText: String(body.sql ?? ''), entities: [] });
+      return send(response, 400, { '@type': 'statement_error', error_code: 40001, message: syntaxError(String(body.sql ?? ''), error), statementText: String(body.sql ?? ''), entities: [] });
     }
     if (statement.type !== 'select' || !statement.select.emitChanges) {
       return send(response, 400, { '@type': 'statement_error', error_code: 40001, message: 'ksqlDB stand-in: only push queries (SELECT ... EMIT CHANGES) are implemented', statementText: String(body.sql), entities: [] });
@@ -469,6 +469,12 @@ export class KsqlDbStandIn {
     response.on('close', stop);
     await query.start((row) => response.write(`${JSON.stringify(row)}\n`)).catch(stop);
   }
+}
+
+/** ksqlDB's ParsingException wording: `line L:C: Syntax Error` then the detail. */
+function syntaxError(text: string, error: unknown): string {
+  const { line, column } = positionOf(text, error instanceof SqlError ? error.at : 0);
+  return `line ${line}:${column}: Syntax Error\n${(error as Error).message}`;
 }
 
 function finish(view: QueryView): QueryView {

@@ -3,7 +3,21 @@
  * upper-cased as ksqlDB does; `backticked` ones keep their case.
  */
 
-export class SqlError extends Error {}
+/** A parse failure; `at` is the offset in the statement where ksqlDB's parser would report it. */
+export class SqlError extends Error {
+  constructor(
+    message: string,
+    readonly at = 0,
+  ) {
+    super(message);
+  }
+}
+
+/** ksqlDB's `line L:C:` position (1-based, as its ParsingException prints it) of an offset in a text. */
+export function positionOf(text: string, at: number): { line: number; column: number } {
+  const before = text.slice(0, at).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
 
 export interface Column {
   name: string;
@@ -33,7 +47,7 @@ export interface Select {
 
 export type Statement =
   | { type: 'createSource'; what: 'STREAM' | 'TABLE'; source: boolean; name: string; columns: Column[]; props: Record<string, string> }
-  | { type: 'createAs'; what: 'STREAM' | 'TABLE'; name: string; props: Record<string, string>; select: Select }
+  | { type: 'createAs'; what: 'STREAM' | 'TABLE'; name: string; orReplace: boolean; props: Record<string, string>; select: Select }
   | { type: 'pause' | 'resume' | 'terminate'; target: string | 'ALL' }
   | { type: 'insert'; into: string; columns: string[]; values: Array<string | number | boolean | null> }
   | { type: 'drop'; what: 'STREAM' | 'TABLE'; name: string; ifExists: boolean; deleteTopic: boolean }
@@ -41,17 +55,26 @@ export type Statement =
   | { type: 'list'; what: 'STREAMS' | 'TABLES' }
   | { type: 'select'; select: Select };
 
-/** Splits a request's text into statements, each with its `;`, as ksqlDB echoes them in statementText. */
+/** Splits a request's text into statements, each with its `;`, as ksqlDB echoes them in statementText; comments stay in. */
 export function splitStatements(text: string): string[] {
   const statements: string[] = [];
   let current = '';
   let quote: string | null = null;
-  for (const ch of text) {
+  let comment: '--' | '/*' | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
     current += ch;
-    if (quote) {
+    if (comment === '--') {
+      if (ch === '\n') comment = null;
+    } else if (comment === '/*') {
+      if (ch === '/' && text[i - 1] === '*') comment = null;
+    } else if (quote) {
       if (ch === quote) quote = null;
     } else if (ch === "'" || ch === '`') {
       quote = ch;
+    } else if ((ch === '-' || ch === '/') && text[i + 1] === (ch === '-' ? '-' : '*')) {
+      comment = ch === '-' ? '--' : '/*';
+      current += text[++i];
     } else if (ch === ';') {
       statements.push(current.trim());
       current = '';
@@ -61,20 +84,28 @@ export function splitStatements(text: string): string[] {
   return statements;
 }
 
-type Token = { t: 'word'; v: string; quoted: boolean } | { t: 'string'; v: string } | { t: 'number'; v: number } | { t: 'sym'; v: string };
+type Token = ({ t: 'word'; v: string; quoted: boolean } | { t: 'string'; v: string } | { t: 'number'; v: number } | { t: 'sym'; v: string }) & { at: number };
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
+    const at = i;
     if (/\s/.test(ch)) {
       i++;
+    } else if (text.startsWith('--', i)) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) throw new SqlError('unterminated comment', at);
+      i = end + 2;
     } else if (ch === "'") {
       let value = '';
       i++;
       for (;;) {
-        if (i >= text.length) throw new SqlError('unterminated string literal');
+        if (i >= text.length) throw new SqlError('unterminated string literal', at);
         if (text[i] === "'" && text[i + 1] === "'") {
           value += "'";
           i += 2;
@@ -83,29 +114,29 @@ function tokenize(text: string): Token[] {
           break;
         } else value += text[i++];
       }
-      tokens.push({ t: 'string', v: value });
+      tokens.push({ t: 'string', v: value, at });
     } else if (ch === '`') {
       const end = text.indexOf('`', i + 1);
-      if (end < 0) throw new SqlError('unterminated quoted identifier');
-      tokens.push({ t: 'word', v: text.slice(i + 1, end), quoted: true });
+      if (end < 0) throw new SqlError('unterminated quoted identifier', at);
+      tokens.push({ t: 'word', v: text.slice(i + 1, end), quoted: true, at });
       i = end + 1;
     } else if (/[0-9]/.test(ch) || (ch === '-' && /[0-9]/.test(text[i + 1] ?? ''))) {
       const match = /^-?[0-9]+(\.[0-9]+)?/.exec(text.slice(i))!;
-      tokens.push({ t: 'number', v: Number(match[0]) });
+      tokens.push({ t: 'number', v: Number(match[0]), at });
       i += match[0].length;
     } else if (/[A-Za-z_]/.test(ch)) {
       const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i))!;
-      tokens.push({ t: 'word', v: match[0].toUpperCase(), quoted: false });
+      tokens.push({ t: 'word', v: match[0].toUpperCase(), quoted: false, at });
       i += match[0].length;
     } else {
       const two = text.slice(i, i + 2);
       if (['<=', '>=', '!=', '<>'].includes(two)) {
-        tokens.push({ t: 'sym', v: two === '<>' ? '!=' : two });
+        tokens.push({ t: 'sym', v: two === '<>' ? '!=' : two, at });
         i += 2;
       } else if ('(),*=<>;.'.includes(ch)) {
-        tokens.push({ t: 'sym', v: ch });
+        tokens.push({ t: 'sym', v: ch, at });
         i++;
-      } else throw new SqlError(`unexpected character '${ch}'`);
+      } else throw new SqlError(`unexpected character '${ch}'`, at);
     }
   }
   return tokens;
@@ -113,7 +144,15 @@ function tokenize(text: string): Token[] {
 
 class Parser {
   private i = 0;
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly length: number,
+  ) {}
+
+  /** An error at the current token (or the end), where ksqlDB's parser reports it. */
+  fail(message: string, token = this.tokens[this.i]): SqlError {
+    return new SqlError(message, token?.at ?? this.length);
+  }
 
   peekWord(offset = 0): string | null {
     const token = this.tokens[this.i + offset];
@@ -127,7 +166,7 @@ class Parser {
     return false;
   }
   expectWord(word: string): void {
-    if (!this.acceptWord(word)) throw new SqlError(`expected ${word}${this.near()}`);
+    if (!this.acceptWord(word)) throw this.fail(`expected ${word}${this.near()}`);
   }
   acceptSym(sym: string): boolean {
     const token = this.tokens[this.i];
@@ -138,11 +177,11 @@ class Parser {
     return false;
   }
   expectSym(sym: string): void {
-    if (!this.acceptSym(sym)) throw new SqlError(`expected '${sym}'${this.near()}`);
+    if (!this.acceptSym(sym)) throw this.fail(`expected '${sym}'${this.near()}`);
   }
   identifier(): string {
     const token = this.tokens[this.i];
-    if (token?.t !== 'word') throw new SqlError(`expected an identifier${this.near()}`);
+    if (token?.t !== 'word') throw this.fail(`expected an identifier${this.near()}`);
     this.i++;
     return token.v;
   }
@@ -166,7 +205,7 @@ class Parser {
     else if (first === 'DROP') {
       this.i++;
       const what = this.identifier();
-      if (what !== 'STREAM' && what !== 'TABLE') throw new SqlError(`expected STREAM or TABLE${this.near()}`);
+      if (what !== 'STREAM' && what !== 'TABLE') throw this.fail(`expected STREAM or TABLE${this.near()}`);
       const ifExists = this.acceptWord('IF') ? (this.expectWord('EXISTS'), true) : false;
       const name = this.identifier();
       const deleteTopic = this.acceptWord('DELETE') ? (this.expectWord('TOPIC'), true) : false;
@@ -178,17 +217,17 @@ class Parser {
       this.i++;
       statement = { type: 'list', what: this.identifier() as 'STREAMS' | 'TABLES' };
     } else if (first === 'SELECT') statement = { type: 'select', select: this.select() };
-    else throw new SqlError(`Unknown statement '${first ?? String(this.tokens[0]?.v ?? '')}'`);
-    if (!this.done()) throw new SqlError(`unexpected input${this.near()}`);
+    else throw this.fail(`Unknown statement '${first ?? String(this.tokens[0]?.v ?? '')}'`);
+    if (!this.done()) throw this.fail(`unexpected input${this.near()}`);
     return statement;
   }
 
   private create(): Statement {
     this.expectWord('CREATE');
-    if (this.acceptWord('OR')) this.expectWord('REPLACE');
+    const orReplace = this.acceptWord('OR') ? (this.expectWord('REPLACE'), true) : false;
     const source = this.acceptWord('SOURCE');
     const what = this.identifier();
-    if (what !== 'STREAM' && what !== 'TABLE') throw new SqlError(`expected STREAM or TABLE${this.near()}`);
+    if (what !== 'STREAM' && what !== 'TABLE') throw this.fail(`expected STREAM or TABLE${this.near()}`);
     const name = this.identifier();
     if (this.acceptSym('(')) {
       const columns: Column[] = [];
@@ -207,10 +246,10 @@ class Parser {
       const props = this.acceptWord('WITH') ? this.props() : {};
       return { type: 'createSource', what, source, name, columns, props };
     }
-    if (source) throw new SqlError('CREATE SOURCE needs a column list');
+    if (source) throw this.fail('CREATE SOURCE needs a column list');
     const props = this.acceptWord('WITH') ? this.props() : {};
     this.expectWord('AS');
-    return { type: 'createAs', what, name, props, select: this.select() };
+    return { type: 'createAs', what, name, orReplace, props, select: this.select() };
   }
 
   private insert(): Statement {
@@ -228,7 +267,7 @@ class Parser {
     const values: Array<string | number | boolean | null> = [];
     do {
       const value = this.operand();
-      if (value.kind !== 'literal') throw new SqlError('ksqlDB stand-in: INSERT VALUES takes literals only');
+      if (value.kind !== 'literal') throw this.fail('ksqlDB stand-in: INSERT VALUES takes literals only', this.tokens[this.i - 1]);
       values.push(value.value);
     } while (this.acceptSym(','));
     this.expectSym(')');
@@ -242,7 +281,7 @@ class Parser {
       const key = this.identifier();
       this.expectSym('=');
       const token = this.tokens[this.i++];
-      if (!token || token.t === 'sym') throw new SqlError(`expected a value for ${key}`);
+      if (!token || token.t === 'sym') throw this.fail(`expected a value for ${key}`, token);
       props[key] = String(token.v);
     } while (this.acceptSym(','));
     this.expectSym(')');
@@ -311,17 +350,17 @@ class Parser {
   }
   private operand(): Expr {
     const token = this.tokens[this.i++];
-    if (!token) throw new SqlError('expected a value at the end');
+    if (!token) throw this.fail('expected a value at the end', token);
     if (token.t === 'string' || token.t === 'number') return { kind: 'literal', value: token.v };
     if (token.t === 'word' && !token.quoted && (token.v === 'TRUE' || token.v === 'FALSE')) return { kind: 'literal', value: token.v === 'TRUE' };
     if (token.t === 'word' && !token.quoted && token.v === 'NULL') return { kind: 'literal', value: null };
     if (token.t === 'word') return { kind: 'column', name: token.v };
-    throw new SqlError(`unexpected '${token.v}'`);
+    throw this.fail(`unexpected '${token.v}'`, token);
   }
 }
 
 export function parseStatement(text: string): Statement {
-  return new Parser(tokenize(text)).statement();
+  return new Parser(tokenize(text), text.length).statement();
 }
 
 /** Column lookup is by upper-cased name, as ksqlDB matches JSON fields to columns. */
