@@ -6,6 +6,7 @@ import type { TreeView, Workbench } from './harness';
 import { waitUntil } from './harness/wait';
 import { CONNECTION, startEditorEnv, type EditorEnv } from './support/editorEnv';
 import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView } from './support/pipelinePauseUi';
+import { clickCodeLens, goToLine, openWorkspaceFile, waitForCodeLenses } from './support/sqlEditor';
 
 /**
  * The workflow the product exists for, end to end in code-server: input topic -> Q1 -> topic ->
@@ -21,6 +22,24 @@ interface QueriesAnswer {
 }
 
 const REGIONS = ['north', 'south', 'east'];
+const CHANNELS = ['web', 'store'];
+const FILE = 'totals.sql';
+const LENS = 'Deploy to ksql';
+
+/** The developer's file: Q2 as it runs now (totals per region). The test rewrites lines 3-5. */
+const q2Source = (topic: string) => `-- Order totals, downstream of VALID_ORDERS
+CREATE TABLE TOTALS WITH (KAFKA_TOPIC='${topic}') AS
+  SELECT REGION, COUNT(*) AS N, SUM(AMOUNT) AS TOTAL
+  FROM VALID_ORDERS
+  GROUP BY REGION
+  EMIT CHANGES;
+`;
+/** The change: totals per sales channel, of orders of 10 or more. */
+const NEW_LINES: Record<number, string> = {
+  3: '  SELECT CHANNEL, COUNT(*) AS N, SUM(AMOUNT) AS TOTAL',
+  4: '  FROM VALID_ORDERS WHERE AMOUNT >= 10',
+  5: '  GROUP BY CHANNEL',
+};
 
 describe('extension in code-server: iterate on a downstream query while its upstream is paused', function () {
   this.timeout(240_000);
@@ -42,20 +61,22 @@ describe('extension in code-server: iterate on a downstream query while its upst
   async function produce(count: number): Promise<void> {
     const rows = Array.from({ length: count }, (_, i) => {
       const id = produced.length + i + 1;
-      return { ID: id, AMOUNT: (id * 7) % 23, REGION: REGIONS[id % REGIONS.length] };
+      return { ID: id, AMOUNT: (id * 7) % 23, REGION: REGIONS[id % REGIONS.length], CHANNEL: CHANNELS[id % CHANNELS.length] };
     });
     await bed.produce(input, rows);
     produced = [...produced, ...rows];
   }
-  /** A table keyed by region as "region: count/sum" lines, from what `keep` lets through. */
-  const expectedTotals = (keep: (row: Row) => boolean): string =>
-    REGIONS.map((region) => {
-      const mine = produced.filter((row) => row.REGION === region && keep(row));
-      return `${region}: ${mine.length}/${mine.reduce((sum, row) => sum + Number(row.AMOUNT), 0)}`;
-    }).join('\n');
-  const totalsNow = async (): Promise<string> => {
+  /** A table's latest value per key as "key: count/sum" lines, for the keys of `column`, from what `keep` lets through. */
+  const expectedTotals = (column: 'REGION' | 'CHANNEL', keys: string[], keep: (row: Row) => boolean): string =>
+    keys
+      .map((key) => {
+        const mine = produced.filter((row) => row[column] === key && keep(row));
+        return `${key}: ${mine.length}/${mine.reduce((sum, row) => sum + Number(row.AMOUNT), 0)}`;
+      })
+      .join('\n');
+  const totalsNow = async (keys: string[]): Promise<string> => {
     const latest = await bed.latestByKey(totalsTopic).catch(() => new Map<string, Row>());
-    return REGIONS.map((region) => `${region}: ${latest.get(region)?.N ?? 0}/${latest.get(region)?.TOTAL ?? 0}`).join('\n');
+    return keys.map((key) => `${key}: ${latest.get(key)?.N ?? 0}/${latest.get(key)?.TOTAL ?? 0}`).join('\n');
   };
 
   before(async function () {
@@ -64,12 +85,12 @@ describe('extension in code-server: iterate on a downstream query while its upst
     input = unique('orders');
     totalsTopic = unique('totals');
     await bed.createTopic(input);
-    await ksqlOk(standIn.url, `CREATE STREAM ORDERS (ID INT, AMOUNT INT, REGION VARCHAR) WITH (KAFKA_TOPIC='${input}', VALUE_FORMAT='JSON');`);
+    await ksqlOk(standIn.url, `CREATE STREAM ORDERS (ID INT, AMOUNT INT, REGION VARCHAR, CHANNEL VARCHAR) WITH (KAFKA_TOPIC='${input}', VALUE_FORMAT='JSON');`);
     const earliest = { 'auto.offset.reset': 'earliest' };
     q1 = (await ksqlOk(standIn.url, 'CREATE STREAM VALID_ORDERS AS SELECT * FROM ORDERS WHERE AMOUNT > 0;', earliest))[0].commandStatus!.queryId!;
-    q2 = (await ksqlOk(standIn.url, `CREATE TABLE TOTALS WITH (KAFKA_TOPIC='${totalsTopic}') AS SELECT REGION, COUNT(*) AS N, SUM(AMOUNT) AS TOTAL FROM VALID_ORDERS GROUP BY REGION EMIT CHANGES;`, earliest))[0].commandStatus!.queryId!;
+    q2 = (await ksqlOk(standIn.url, q2Source(totalsTopic), earliest))[0].commandStatus!.queryId!;
 
-    env = await startEditorEnv({ name: 'iterate' });
+    env = await startEditorEnv({ name: 'iterate', files: { [FILE]: q2Source(totalsTopic) } });
     const s3 = services().s3;
     env.home.writeConnections([
       { name: CONNECTION, kind: 's3-queue', endpoint: s3.endpoint, profile: s3.profile, buckets: [env.bucket], pollIntervalSeconds: 2 },
@@ -91,10 +112,10 @@ describe('extension in code-server: iterate on a downstream query while its upst
     }
   });
 
-  it('pause upstream of Q2 pauses Q1 only; resume upstream; every record in Q2 output once', async () => {
+  it('pause upstream of Q2 pauses Q1 only; Q2 edited in its file and deployed; resume upstream; every record in the new output once', async () => {
     await produce(30);
     const oldLogic = (row: Row) => Number(row.AMOUNT) > 0;
-    await waitUntil('the first 30 records totalled by the old Q2', async () => ((await totalsNow()) === expectedTotals(oldLogic) ? true : undefined), totalsNow, 30_000);
+    await waitUntil('the first 30 records totalled by the old Q2', async () => ((await totalsNow(REGIONS)) === expectedTotals('REGION', REGIONS, oldLogic) ? true : undefined), () => totalsNow(REGIONS), 30_000);
     await view.waitForDescription(q2, /^running/, 60_000);
 
     // Pause upstream of Q2 from its row: a reason, no auto-resume, one confirmation.
@@ -107,20 +128,46 @@ describe('extension in code-server: iterate on a downstream query while its upst
     await view.waitForRow(`upstream of ${q2}`, PUSH_TIMEOUT_MS);
     await view.waitForDescription(`upstream of ${q2}`, /^1 paused · reworking the totals$/, PUSH_TIMEOUT_MS);
     assert.deepEqual(await statusOf(q2), { RUNNING: 1 }, 'Q2 itself keeps running');
-    assert.deepEqual((await queries()).map((q) => Object.keys(q.statusCount)).flat().filter((s) => s === 'PAUSED').length, 1, 'nothing else paused');
+    assert.equal((await queries()).filter((q) => q.statusCount.PAUSED).length, 1, 'nothing else paused');
     await clearHovers(workbench.page);
     await workbench.screenshot('iterate-01-upstream-paused');
 
     // Records arrive while Q1 is held: none reaches Q2 yet.
     await produce(40);
 
-    await view.clickContextMenuItem(q2, 'Resume Upstream');
+    // The developer rewrites Q2 in its file and deploys it with the CodeLens. Totals per channel
+    // instead of per region cannot be upgraded in place, so the editor asks before recreating.
+    await openWorkspaceFile(workbench.page, FILE);
+    await waitForCodeLenses(workbench.page, LENS, 1);
+    await workbench.page.locator('.monaco-editor .view-lines').first().click();
+    for (const [line, text] of Object.entries(NEW_LINES)) {
+      await goToLine(workbench.page, Number(line), 1);
+      await workbench.page.keyboard.press('Shift+End');
+      await workbench.page.keyboard.insertText(text);
+    }
+    await workbench.page.keyboard.press('Control+S');
+    await clickCodeLens(workbench.page, LENS, 0);
+    assert.match(await workbench.dialog.message(), new RegExp(`Terminate and recreate ${q2}\\?`));
+    await workbench.dialog.clickButton('Terminate and Recreate');
+    const recreated = await workbench.waitForNotification(/^Recreated as ksql\/CTAS_TOTALS_\d+, replacing /, PUSH_TIMEOUT_MS);
+    const newQ2 = /ksql\/(CTAS_TOTALS_\d+)/.exec(recreated.message)![1];
+    assert.notEqual(newQ2, q2);
+    assert.ok((await queries()).some((q) => q.id === newQ2 && /GROUP BY CHANNEL/.test(q.queryString)), 'the edited statement runs on the server');
+    assert.ok(!(await queries()).some((q) => q.id === q2), 'the old Q2 is gone');
+    await view.waitForDescription(newQ2, /^running/, PUSH_TIMEOUT_MS);
+    await clearHovers(workbench.page);
+    await workbench.screenshot('iterate-02-deployed');
+
+    // Recreating gave Q2 a new id; the group, named after the old one, still holds Q1: resume it as one.
+    await view.clickInlineAction(`upstream of ${q2}`, 'Resume Group');
     await waitForStatus(q1, 'RUNNING');
     await view.waitForRowGone(`upstream of ${q2}`, PUSH_TIMEOUT_MS);
 
-    const expected = expectedTotals(oldLogic);
-    await waitUntil('Q2 totals over every record, once', async () => ((await totalsNow()) === expected ? true : undefined), totalsNow, 30_000);
+    const newLogic = (row: Row) => Number(row.AMOUNT) >= 10;
+    const expected = expectedTotals('CHANNEL', CHANNELS, newLogic);
+    await waitUntil('the new Q2 totals over all 70 records, each once', async () => ((await totalsNow(CHANNELS)) === expected ? true : undefined), () => totalsNow(CHANNELS), 30_000);
+    assert.equal(produced.length, 70);
     await clearHovers(workbench.page);
-    await workbench.screenshot('iterate-02-resumed');
+    await workbench.screenshot('iterate-03-resumed');
   });
 });
