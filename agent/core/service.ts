@@ -266,11 +266,30 @@ export class PauseService {
     const { config, adapter } = this.connection(connectionName);
     if (!adapter.deploy) throw new PauseError('Unsupported', `connection "${connectionName}" is ${config.kind}; only ksqlDB connections take statements to deploy`);
     try {
-      return await adapter.deploy(request.statement, { recreate: request.recreate });
+      const outcome = await adapter.deploy(request.statement, { recreate: request.recreate });
+      if (outcome.replacedQueryId && outcome.replacedQueryId !== outcome.queryId) {
+        await this.retargetGroups(resourceId(connectionName, outcome.replacedQueryId), resourceId(connectionName, outcome.queryId));
+      }
+      return outcome;
     } catch (error) {
       // Successes are logged by the adapter with what it did; refusals are logged here, for every backend.
       this.deps.log.warn({ connection: connectionName, statement: request.statement, recreate: request.recreate, code: (error as PauseError).code, err: (error as Error).message }, 'deploy refused');
       throw error;
+    }
+  }
+
+  /**
+   * A query recreated under a new id is still what its groups paused upstream of: each member's
+   * pause is journaled again, unchanged but for the group's target, so "Resume upstream" works
+   * on the new query's row.
+   */
+  private async retargetGroups(from: string, to: string): Promise<void> {
+    for (const group of await groupsTargeting(this.deps.journal, from)) {
+      for (const member of await groupMembers(this.deps.journal, group.id)) {
+        const { at: _previousAt, ...entry } = member;
+        await this.deps.journal.append({ ...entry, group: { ...group, target: to }, note: `group follows ${from}, recreated as ${to}` });
+      }
+      this.deps.log.info({ group: group.id, from, to }, 'pause group follows the recreated query');
     }
   }
 

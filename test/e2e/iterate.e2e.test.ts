@@ -158,8 +158,9 @@ describe('extension in code-server: iterate on a downstream query while its upst
     await clearHovers(workbench.page);
     await workbench.screenshot('iterate-02-deployed');
 
-    // Recreating gave Q2 a new id; the group, named after the old one, still holds Q1: resume it as one.
-    await view.clickInlineAction(`upstream of ${q2}`, 'Resume Group');
+    // Recreating gave Q2 a new id; the group (still named after the old one) follows it.
+    await view.waitForRow(`upstream of ${q2}`, PUSH_TIMEOUT_MS);
+    await view.clickContextMenuItem(newQ2, 'Resume Upstream');
     await waitForStatus(q1, 'RUNNING');
     await view.waitForRowGone(`upstream of ${q2}`, PUSH_TIMEOUT_MS);
 
