@@ -36,6 +36,7 @@ describe('pause upstream across Kafka Connect and ksqlDB (real Connect worker, k
   let q1: string;
   let q2: string;
   let sibling: string;
+  let mid: string;
 
   const ksqlId = (query: string) => `ksql/${query}`;
   const connectorId = `connect/${source}`;
@@ -60,7 +61,7 @@ describe('pause upstream across Kafka Connect and ksqlDB (real Connect worker, k
     assert.equal(created.status, 201, created.text);
 
     standIn = await startStandIn(kafkaService().bootstrap, { serviceId: unique('svc') });
-    const mid = unique('mid').toUpperCase().replace(/-/g, '_');
+    mid = unique('mid').toUpperCase().replace(/-/g, '_');
     await ksqlOk(standIn.url, `CREATE STREAM ORDERS (ID INT, AMOUNT INT, REGION VARCHAR) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON');`);
     const queryId = async (statement: string) => (await ksqlOk(standIn.url, statement))[0].commandStatus!.queryId!;
     q1 = await queryId(`CREATE STREAM ${mid} AS SELECT * FROM ORDERS WHERE AMOUNT > 0;`);
@@ -158,6 +159,26 @@ describe('pause upstream across Kafka Connect and ksqlDB (real Connect worker, k
     assert.equal((await client.resource(connectorId)).pauseGroup, null);
     assert.equal(outcome.group.target, ksqlId(q2));
     await client.resume(connectorId, {});
+  });
+
+  it('follows Q2 when deploy recreates it under a new id, so resume upstream works on the new query', async () => {
+    const outcome = await client.pauseUpstream(ksqlId(q2), { reason: 'reshaping Q2' });
+    await waitFor('Q1 paused on the server', async () => (await queryState(q1)).PAUSED === 1);
+    // Fewer columns cannot be upgraded in place: with consent, the query is terminated and recreated.
+    const deployed = await client.deploy('ksql', { statement: `CREATE STREAM ${mid}_OUT AS SELECT ID, AMOUNT FROM ${mid};`, recreate: true });
+    assert.equal(deployed.action, 'recreated');
+    assert.equal(deployed.replacedQueryId, q2);
+    const newQ2 = deployed.queryId;
+    assert.notEqual(newQ2, q2);
+
+    const member = await client.resource(ksqlId(q1));
+    assert.deepEqual(member.pauseGroup, { ...outcome.group, target: ksqlId(newQ2) });
+    assert.equal(member.pause?.reason, 'reshaping Q2', 'the pause itself is unchanged');
+    await assert.rejects(client.resumeUpstream(ksqlId(q2)), (error: PauseError) => error.code === 'NotPaused');
+    const resumed = await client.resumeUpstream(ksqlId(newQ2));
+    assert.deepEqual(resumed.map((r) => r.id).sort(), [connectorId, ksqlId(q1)].sort());
+    await waitFor('Q1 running on the server', async () => (await queryState(q1)).RUNNING === 1);
+    q2 = newQ2;
   });
 
   it('answers clearly when there is nothing to pause or resume, and changes nothing', async () => {
