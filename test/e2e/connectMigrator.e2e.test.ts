@@ -9,6 +9,7 @@ import { connectService, kafkaService, services, useSandboxServices } from '../s
 import { RelationalMigratorStandIn } from '../standins/migrator/migratorStandIn';
 import { artifactsDir, type TreeView, type Workbench } from './harness';
 import { waitUntil } from './harness/wait';
+import { cli } from '../support/testEnv';
 import { CONNECTION, startEditorEnv, type EditorEnv } from './support/editorEnv';
 import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, rowHoverText, statusItem, waitForStatusHidden } from './support/pipelinePauseUi';
 
@@ -125,6 +126,10 @@ describe('extension in code-server: Kafka Connect connectors and Relational Migr
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && workbench) {
       await workbench.screenshot(`connect-migrator-FAILED-${this.currentTest.title.slice(0, 50)}`).catch(() => undefined);
+      // A failed step can leave a connector stopped or a job paused; the next test starts from running.
+      for (const connection of ['connect', 'migrator']) {
+        await cli(env.home, ['resume-all', connection, '--force'], { useAgent: true }).catch(() => undefined);
+      }
     }
   });
 
@@ -139,6 +144,7 @@ describe('extension in code-server: Kafka Connect connectors and Relational Migr
     assert.deepEqual(linesOf(output), ['line-1', 'line-2', 'line-3']);
 
     assert.deepEqual(await inlineActions(sink), ['Pause', 'Stop']);
+    assert.deepEqual(await inlineActions(source), ['Pause', 'Stop', 'Peek at Latest Records'], 'a source writes to Kafka, so it can be peeked at');
     assert.deepEqual(await inlineActions(cdcJob), ['Pause']);
     assert.deepEqual(await inlineActions(snapshotJob), [], 'no Pause outside the CDC stage');
     const tooltip = await rowHoverText(workbench.page, view, snapshotJob, 'Pause: not available', { whileShown: () => screenshot('01-tree-snapshot-stage-why-not', { keepHover: true }) });
@@ -187,7 +193,7 @@ describe('extension in code-server: Kafka Connect connectors and Relational Migr
       return s.connector.state === 'STOPPED' && s.tasks.length === 0;
     });
     await view.waitForDescription(source, 'stopped', PUSH_TIMEOUT_MS);
-    assert.deepEqual(await inlineActions(source), ['Resume']);
+    assert.deepEqual(await inlineActions(source), ['Resume', 'Peek at Latest Records'], 'a stopped source offers Resume, and its topic can still be peeked at');
     await screenshot('06-source-stopped');
 
     await view.clickInlineAction(source, 'Resume');
