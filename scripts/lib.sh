@@ -20,19 +20,47 @@ install_node_modules() {
   fi
 }
 
+# Installs Debian packages that are missing, refreshing apt's index only when it has no candidate.
+apt_install() {
+  local as_root=()
+  if [[ "$(id -u)" -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "need root (or passwordless sudo) to install: $*" >&2; exit 1; }
+    as_root=(sudo -n)
+  fi
+  echo "  installing Debian packages: $*"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! "${as_root[@]}" apt-get install -y -q --no-install-recommends "$@" </dev/null >/dev/null; then
+    "${as_root[@]}" apt-get update -q </dev/null >/dev/null
+    "${as_root[@]}" apt-get install -y -q --no-install-recommends "$@" </dev/null >/dev/null
+  fi
+}
+
 # require_tools [tests]: Node, npm and Python always; for the tests also a JDK >= 17 and Maven
-# (the Kafka test bed) and Go (Querator is built from its module).
+# (the Kafka test bed, installed from Debian when missing) and Go (Querator is built from its
+# module; Debian's Go is too old for it, so Go must come with the machine).
 require_tools() {
+  if [[ "${1:-}" == tests ]]; then
+    local packages=()
+    command -v java >/dev/null || packages+=(default-jdk-headless)
+    command -v mvn >/dev/null || packages+=(maven)
+    ((${#packages[@]} == 0)) || apt_install "${packages[@]}"
+  fi
   local missing=()
   local tools=(node npm python3)
   [[ "${1:-}" == tests ]] && tools+=(java mvn go)
   for tool in "${tools[@]}"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
   if ((${#missing[@]})); then
-    echo "missing tools: ${missing[*]} (install Node.js >= 20.19, Python >= 3.11, and for the tests a JDK >= 17 with Maven, and Go >= 1.24.4)" >&2
+    echo "missing tools: ${missing[*]} (install Node.js >= 20.19, Python >= 3.11, and for the tests Go >= 1.24.4; a JDK and Maven come from Debian's packages)" >&2
     exit 1
   fi
   python3 -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
     echo "Python >= 3.11 with the venv module is needed (buquet 0.1.0 has wheels for 3.11+)" >&2
     exit 1
   }
+  if [[ "${1:-}" == tests ]]; then
+    go version | awk '{ v = substr($3, 3); split(v, p, "."); exit !(p[1] > 1 || (p[1] == 1 && (p[2] > 24 || (p[2] == 24 && p[3] >= 4)))) }' || {
+      echo "Go >= 1.24.4 is needed to build Querator; found $(go version)" >&2
+      exit 1
+    }
+  fi
 }
