@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { statSync } from 'node:fs';
 import type { Frame } from 'playwright-core';
 import { kafkaService, services, useSandboxServices } from '../support/sandboxFixture';
 import { eventually } from '../support/bucket';
@@ -102,7 +103,8 @@ describe('extension in code-server: lineage graph', function () {
     const edge = frame.locator(`svg.lineage .edge[data-from="kafka-topic:${topics.input}"][data-to="ksql/${q1}"] .edge-label`);
     assert.equal(await edge.textContent(), '40 behind', 'the backlog on Q1\'s read');
     await clearHovers(workbench.page);
-    await workbench.screenshot('lineage-graph');
+    const picture = await workbench.screenshot('lineage-graph');
+    assert.ok(statSync(picture).size > 10_000, `the graph's screenshot is saved as a test artifact (${picture})`);
 
     await frame.locator(`svg.lineage [data-id="ksql/${q1}"] rect`).first().click();
     await waitUntil(

@@ -76,11 +76,16 @@ describe('agent with S3 queues (real S3 server)', function () {
 
   it('auto-resumes when resume_at passes and records it in the journal', async () => {
     await client.pause(id(), { reason: 'short', resumeAfter: '2s' });
-    assert.notEqual(await pauseObject(), null);
+    const resumeAt = Date.parse(JSON.parse((await pauseObject()) ?? '{}').resume_at);
+    assert.ok(Number.isFinite(resumeAt), 'the control object carries resume_at');
+    // Not early: the pause holds until resume_at (the sandbox server shares this host's clock).
+    await eventually(pauseObject, (body) => body === null || Date.now() >= resumeAt, 8000, 'resume_at to come');
+    assert.ok(Date.now() >= resumeAt || (await pauseObject()) !== null, 'the control object was deleted before resume_at');
     await eventually(pauseObject, (body) => body === null, 8000, 'the control object to be deleted by the auto-resume');
     // The journal line follows the delete, so it may land a moment after the object is gone.
     const entries = await eventually(() => new Journal(home.paths.journal).read(), (e) => e.length === 2, 3000, 'the auto-resume journal entry');
     assert.deepEqual(entries.map((e) => e.action), ['pause', 'auto-resume']);
+    assert.ok(Date.parse(entries[1].at) >= resumeAt, `auto-resumed at ${entries[1].at}, before resume_at`);
     assert.ok(agent!.logs.some((l) => l.msg === 'auto-resumed'));
   });
 
@@ -90,7 +95,9 @@ describe('agent with S3 queues (real S3 server)', function () {
     await new Promise((resolve) => setTimeout(resolve, 3500));
     assert.equal(JSON.parse((await pauseObject()) ?? '{}').reason, 'newer, manual');
     // The conditional delete itself, as if the timer had fired just before the replacement was seen.
-    const outcome = await agent!.core.service.autoResume(id(), null, first.pause.version ?? '', 'test');
+    const firstVersion = first.pause.version;
+    assert.ok(firstVersion, 'the agent knows which version of the control object it scheduled');
+    const outcome = await agent!.core.service.autoResume(id(), null, firstVersion, 'test');
     assert.equal(outcome.resumed, false);
     assert.equal(JSON.parse((await pauseObject()) ?? '{}').reason, 'newer, manual');
   });
