@@ -23,6 +23,23 @@ const RETENTION_MS = 72 * HOUR;
 /** The stand-in answers at once: poll it more often and for less time than a real server. */
 const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000) => waitForProbe(what, probe, timeoutMs, 100);
 
+/** Calls the stand-in's HTTP API directly, as any client would: status, content type and parsed body. */
+async function direct(url: string, init: RequestInit = {}): Promise<{ status: number; type: string; body: Record<string, unknown> | string }> {
+  const response = await fetch(url, { method: 'POST', ...init });
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  return { status: response.status, type, body: type.startsWith('application/json') ? (JSON.parse(text) as Record<string, unknown>) : text };
+}
+
+/** The documented error body, exactly: these four fields and no others, with a readable timestamp. */
+function assertErrorBody(answer: { type: string; body: Record<string, unknown> | string }, expected: { jobId: string | null; message: string; description: string }): void {
+  assert.match(answer.type, /^application\/json/);
+  assert.ok(typeof answer.body === 'object', `a JSON body, not ${String(answer.body).slice(0, 80)}`);
+  const { timestamp, ...rest } = answer.body;
+  assert.deepEqual(rest, expected);
+  assert.ok(typeof timestamp === 'string' && !Number.isNaN(Date.parse(timestamp)), `timestamp ${String(timestamp)}`);
+}
+
 describe('Relational Migrator sync jobs through the agent (Relational Migrator stand-in)', function () {
   this.timeout(60_000);
   let standIn: RelationalMigratorStandIn;
@@ -50,6 +67,8 @@ describe('Relational Migrator sync jobs through the agent (Relational Migrator s
           { name: 'migrator', kind: 'relational-migrator', url: standIn.url, cdcRetention: '72h', pollIntervalSeconds: 0.3, settleSeconds: 2 },
           // The same Migrator, declared as running without Kafka: pause is never offered.
           { name: 'no-kafka', kind: 'relational-migrator', url: standIn.url, kafkaSupport: false, pollIntervalSeconds: 0.3 },
+          // The jobs endpoint pasted as the URL: every call lands on a route the Migrator lacks.
+          { name: 'pasted-url', kind: 'relational-migrator', url: `${standIn.url}/api/v1/jobs`, pollIntervalSeconds: 0.5 },
         ],
       }),
     );
@@ -166,7 +185,12 @@ describe('Relational Migrator sync jobs through the agent (Relational Migrator s
     assert.ok(paused.resource.pause?.resumeAt);
     assert.equal(standInJob(job).cdcStatus, 'PAUSED');
     await waitFor('the agent to resume the job', async () => standInJob(job).cdcStatus === 'RUNNING', 10_000);
-    const actions = (await new Journal(home.paths.journal).read()).filter((e) => e.resource === id(job)).map((e) => e.action);
+    // The core journals the auto-resume once the Migrator's answer is back, a moment after the
+    // stand-in already shows it: wait for the entry rather than race it.
+    const actions = await waitFor('the auto-resume journaled', async () => {
+      const found = (await new Journal(home.paths.journal).read()).filter((e) => e.resource === id(job)).map((e) => e.action);
+      return found.length >= 2 ? found : false;
+    });
     assert.deepEqual(actions, ['pause', 'auto-resume']);
   });
 
@@ -204,5 +228,99 @@ describe('Relational Migrator sync jobs through the agent (Relational Migrator s
     }
     assert.equal(standInJob(job).cdcStatus, 'RUNNING');
     assert.deepEqual((await new Journal(home.paths.journal).read()).filter((e) => e.resource === id(job)), [], 'nothing journaled for refused pauses');
+  });
+
+  it('the stand-in itself answers the documented 400 for a job outside its CDC stage, as the agent refuses; a job that leaves CDC just before the pause shows the server\'s words', async () => {
+    // A job in its snapshot stage: the agent refuses without asking the Migrator...
+    const job = standIn.submit({ projectId: 'catalog' });
+    await row(job, 'in its snapshot stage', (r) => r.state === 'running' && !r.capabilities.pause);
+    const before = pauseCalls().length;
+    const refused = await cli(home, ['pause', id(job)], { useAgent: true });
+    assert.deepEqual([refused.code, refused.stderr], [1, `error: cannot pause Relational Migrator job ${String(job.id)}: it is still in its snapshot stage; pause is offered once its CDC stage runs`]);
+    assert.equal(pauseCalls().length, before, 'the agent did not ask the Migrator');
+    // ...and the Migrator, asked directly, refuses the same job for the same reason.
+    const answer = await direct(`${standIn.url}/api/v1/jobs/${String(job.id)}/pause`);
+    assert.equal(answer.status, 400);
+    assertErrorBody(answer, { jobId: String(job.id), message: 'Job cannot be paused', description: 'The job is not in its CDC stage yet; its cdcStatus is NOT_STARTED' });
+    assert.deepEqual([standInJob(job).status, standInJob(job).cdcStatus], ['RUNNING', 'NOT_STARTED']);
+
+    // The agent reads the job in CDC, then its CDC stage starts completing before the pause call
+    // arrives: the Migrator's 400 is what the user reads, and nothing is paused or journaled.
+    const racing = standIn.submit({ projectId: 'catalog' });
+    standIn.setStage(String(racing.id), 'cdc');
+    await row(racing, 'pausable', (r) => r.capabilities.pause);
+    const pauseCall = `POST /api/v1/jobs/${String(racing.id)}/pause`;
+    standIn.onRequest = (request) => {
+      if (request === pauseCall) standIn.setStage(String(racing.id), 'completing');
+    };
+    try {
+      const late = await cli(home, ['pause', id(racing)], { useAgent: true });
+      assert.deepEqual(
+        [late.code, late.stderr],
+        [1, `error: Relational Migrator (${standIn.url}) answered 400: Job cannot be paused (The job is not in its CDC stage; its cdcStatus is COMPLETING)`],
+      );
+    } finally {
+      standIn.onRequest = null;
+    }
+    assert.deepEqual(standIn.requests.filter((r) => r === pauseCall), [pauseCall], 'the pause call did reach the Migrator');
+    assert.deepEqual([standInJob(racing).status, standInJob(racing).cdcStatus], ['RUNNING', 'COMPLETING']);
+    const seen = await row(racing, 'completing', (r) => r.stateDetail?.startsWith('CDC stage completing') ?? false);
+    assert.equal(seen.capabilities.pauseUnavailable, 'its CDC stage is completing', 'the agent now refuses for the reason the Migrator gave');
+    assert.deepEqual((await new Journal(home.paths.journal).read()).filter((e) => e.resource === id(job) || e.resource === id(racing)), []);
+  });
+
+  it('INCREMENTAL jobs are not offered pause, even in a CDC stage, and the stand-in refuses them too', async () => {
+    const job = standIn.submit({ projectId: 'catalog', mode: 'INCREMENTAL' });
+    standIn.setStage(String(job.id), 'cdc');
+    const reason = 'its mode is INCREMENTAL; Relational Migrator documents pause only for Kafka-backed continuous (CDC mode) sync jobs';
+    const listed = await row(job, 'in its CDC stage', (r) => r.state === 'running');
+    assert.deepEqual([listed.capabilities.pause, listed.capabilities.pauseUnavailable, listed.backlog.dataLossAt], [false, reason, null]);
+    const before = pauseCalls().length;
+    const refused = await cli(home, ['pause', id(job)], { useAgent: true });
+    assert.deepEqual([refused.code, refused.stderr], [1, `error: cannot pause Relational Migrator job ${String(job.id)}: ${reason}`]);
+    assert.equal(pauseCalls().length, before, 'the agent did not ask the Migrator');
+    const answer = await direct(`${standIn.url}/api/v1/jobs/${String(job.id)}/pause`);
+    assert.equal(answer.status, 400);
+    assertErrorBody(answer, { jobId: String(job.id), message: 'Job cannot be paused', description: "Only continuous (CDC mode) sync jobs can be paused; this job's mode is INCREMENTAL" });
+    assert.deepEqual([standInJob(job).status, standInJob(job).cdcStatus], ['RUNNING', 'RUNNING']);
+    assert.deepEqual((await new Journal(home.paths.journal).read()).filter((e) => e.resource === id(job)), []);
+  });
+
+  it('malformed request bodies and unknown API routes get the documented error body; the agent shows it on one line and changes nothing', async () => {
+    // Directly: a malformed JSON body is a 400, an unknown route a 404, both with the documented body.
+    const jobsBefore = standIn.jobs.size;
+    const malformed = await direct(`${standIn.url}/api/v1/jobs`, { headers: { 'content-type': 'application/json' }, body: '{"projectId": ' });
+    assert.equal(malformed.status, 400);
+    assert.ok(typeof malformed.body === 'object' && typeof malformed.body.description === 'string' && malformed.body.description.startsWith('The request body could not be read: '), JSON.stringify(malformed.body));
+    assertErrorBody(malformed, { jobId: null, message: 'Invalid request body', description: (malformed.body as { description: string }).description });
+    assert.equal(standIn.jobs.size, jobsBefore, 'no job was submitted');
+    assertErrorBody(await direct(`${standIn.url}/api/v1/no-such-route`, { method: 'GET' }), { jobId: null, message: 'Not found', description: 'There is no API endpoint GET /api/v1/no-such-route' });
+    const wrongMethod = await direct(`${standIn.url}/api/v1/jobs/some-job/pause`, { method: 'GET' });
+    assert.equal(wrongMethod.status, 404);
+    assertErrorBody(wrongMethod, { jobId: null, message: 'Not found', description: 'There is no API endpoint GET /api/v1/jobs/some-job/pause' });
+    standIn.legacyErrorCodes = true;
+    try {
+      assert.equal((await direct(`${standIn.url}/api/v1/jobs`, { headers: { 'content-type': 'application/json' }, body: '{' })).status, 432);
+      assert.equal((await direct(`${standIn.url}/api/v1/nothing`, { method: 'GET' })).status, 434);
+    } finally {
+      standIn.legacyErrorCodes = false;
+    }
+
+    // Through the agent: a connection whose URL is the jobs endpoint calls routes that do not exist.
+    const job = standIn.submit({ projectId: 'catalog' });
+    standIn.setStage(String(job.id), 'cdc');
+    await row(job, 'pausable', (r) => r.capabilities.pause);
+    const base = `${standIn.url}/api/v1/jobs`;
+    const connection = await waitFor('the pasted-url connection to report its error', async () => (await client.snapshot()).connections.find((c) => c.name === 'pasted-url' && c.error !== null));
+    assert.match(connection.error ?? '', new RegExp(`^Relational Migrator \\(${base.replace(/[.]/g, '\\.')}\\) answered 404: Not found \\(There is no API endpoint GET /api/v1/jobs/api/v1/jobs\\)$`));
+    const route = `/api/v1/jobs/api/v1/jobs/${String(job.id)}`;
+    const status = await cli(home, ['status', id(job, 'pasted-url')], { useAgent: true });
+    assert.deepEqual([status.code, status.stderr], [2, `error: Relational Migrator (${base}) answered 404: Not found (There is no API endpoint GET ${route})`]);
+    const before = pauseCalls().length;
+    const paused = await cli(home, ['pause', id(job, 'pasted-url')], { useAgent: true });
+    assert.deepEqual([paused.code, paused.stderr], [2, `error: Relational Migrator (${base}) answered 404: Not found (There is no API endpoint GET ${route})`]);
+    assert.equal(pauseCalls().length, before, 'no pause call was made');
+    assert.deepEqual([standInJob(job).status, standInJob(job).cdcStatus], ['RUNNING', 'RUNNING']);
+    assert.deepEqual((await new Journal(home.paths.journal).read()).filter((e) => e.resource === id(job, 'pasted-url')), []);
   });
 });

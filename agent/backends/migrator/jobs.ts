@@ -72,7 +72,12 @@ export function jobView(job: MigratorJob, context: JobContext): JobView {
 /** Null when the job can pause now: Kafka-backed, continuous, RUNNING, in its CDC stage. */
 export function whyNotPausable(job: MigratorJob, context: Pick<JobContext, 'kafka'>): string | null {
   if (!context.kafka) return 'this Relational Migrator runs without Kafka support (connection setting "kafkaSupport": false); only Kafka-backed sync jobs can pause';
-  if (job.options?.mode === 'SNAPSHOT') return 'it is a snapshot-only job; only continuous sync jobs have a CDC stage that can pause';
+  const mode = job.options?.mode;
+  if (mode === 'SNAPSHOT') return 'it is a snapshot-only job; only continuous sync jobs have a CDC stage that can pause';
+  // The docs let only Kafka-backed continuous jobs pause and never say INCREMENTAL (or any other
+  // mode but CDC) is one, so those are not offered pause. A job without a mode is left to its
+  // stage and to the Migrator's own answer.
+  if (mode && mode !== 'CDC') return `its mode is ${mode}; Relational Migrator documents pause only for Kafka-backed continuous (CDC mode) sync jobs`;
   if (job.status === 'CANCELLING' || job.status === 'CLEANING_UP') return `it is ${job.status === 'CANCELLING' ? 'being cancelled' : 'cleaning up'}`;
   if (job.status !== 'RUNNING') return `it is ${job.status}`;
   switch (job.cdcStatus ?? 'NOT_STARTED') {

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const cdc = standIn.submit({ projectId: 'demo' });
   standIn.setStage(String(cdc.id), 'cdc');
   standIn.submit({ projectId: 'demo' });
-  console.log(`Relational Migrator STAND-IN (not the real Migrator) at ${standIn.url}/api/v1; stage changes: POST /stand-in/jobs/<id>/stage {"stage":"cdc"|"completed"|"failed"}`);
+  console.log(`Relational Migrator STAND-IN (not the real Migrator) at ${standIn.url}/api/v1; stage changes: POST /stand-in/jobs/<id>/stage {"stage":"cdc"|"completing"|"completed"|"failed"}`);
   const stop = () => void standIn.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

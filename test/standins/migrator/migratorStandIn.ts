@@ -18,11 +18,16 @@ import express, { type NextFunction, type Request, type Response } from 'express
  *   eventsInLastMinute, totalEventsSeen}, failureError, metadata, relationalTableFilters}.
  * - The state rules: only a Kafka-backed continuous job pauses, and only in its CDC stage
  *   (cdcStatus RUNNING); pausing sets status and cdcStatus PAUSED, resuming sets them RUNNING.
+ *   Only mode CDC counts as continuous: the reference lists INCREMENTAL as a mode but never says
+ *   such jobs are Kafka-backed continuous ones, so they are refused (even with a CDC stage running,
+ *   which the stand-in lets them have so the refusal can be seen to come from the mode alone).
  * - Error bodies {jobId, message, description, timestamp} with 400 / 404. With
  *   `legacyErrorCodes` it answers with the custom codes of releases before mid-2026 instead
  *   (432, 434, 470, 471, 473, 480 are documented; WHICH error got which code is not, so the
  *   mapping below is the stand-in's own guess: clients must treat any non-2xx as an error).
  * The message texts are the stand-in's own wording, not the Migrator's.
+ * A malformed request body and an unknown /api/v1 route have no documented answer of their own;
+ * they get the documented error body too (400 and 404), never Express's 500 or HTML page.
  *
  * What only the stand-in has: routes under `/stand-in/` that move a job between stages (the real
  * Migrator does that by itself as the snapshot finishes) and switch Kafka support off.
@@ -60,6 +65,8 @@ interface JobRecord {
   lastEventAt: number | null;
 }
 
+type Stage = 'cdc' | 'completing' | 'completed' | 'failed';
+
 const LEGACY_CODES = { notFound: 434, cannotPause: 470, cannotResume: 471, cannotStop: 473, badRequest: 432 } as const;
 
 class MigratorError extends Error {
@@ -78,6 +85,11 @@ export class RelationalMigratorStandIn {
   readonly jobs = new Map<string, JobRecord>();
   /** Every request of the Migrator's own API, in order ("POST /api/v1/jobs/<id>/pause"). */
   readonly requests: string[] = [];
+  /**
+   * Stand-in only: called with each API request (as `requests` records it) before it is handled,
+   * so a test can change a job between the agent's read of it and its next call.
+   */
+  onRequest: ((request: string) => void) | null = null;
   kafka: boolean;
   legacyErrorCodes: boolean;
   private readonly eventsPerSecond: number;
@@ -137,15 +149,18 @@ export class RelationalMigratorStandIn {
   }
 
   /**
-   * Stand-in only: the snapshot finished and the CDC stage runs (`cdc`), the job ended
-   * (`completed`), or it failed (`failed`). A snapshot-only job completes instead of entering CDC.
+   * Stand-in only: the snapshot finished and the CDC stage runs (`cdc`), the CDC stage is winding
+   * down (`completing`: status RUNNING, cdcStatus COMPLETING), the job ended (`completed`), or it
+   * failed (`failed`). A snapshot-only job completes instead of entering CDC.
    */
-  setStage(id: string, stage: 'cdc' | 'completed' | 'failed', failureError = 'Stand-in failure: the source database closed the connection'): Record<string, unknown> {
+  setStage(id: string, stage: Stage, failureError = 'Stand-in failure: the source database closed the connection'): Record<string, unknown> {
     const job = this.record(id);
     const now = Date.now();
     this.freeze(job, now);
     if (stage === 'cdc' && job.mode !== 'SNAPSHOT') {
       Object.assign(job, { status: 'RUNNING', cdcStatus: 'RUNNING', cdcStartedAt: new Date(now).toISOString(), runningSince: now });
+    } else if (stage === 'completing' && job.mode !== 'SNAPSHOT') {
+      Object.assign(job, { status: 'RUNNING', cdcStatus: 'COMPLETING', cdcStartedAt: job.cdcStartedAt ?? new Date(now).toISOString() });
     } else if (stage === 'failed') {
       Object.assign(job, { status: 'FAILED', cdcStatus: job.cdcStatus === 'NOT_STARTED' ? 'NOT_STARTED' : 'FAILED', failureError });
     } else {
@@ -164,10 +179,10 @@ export class RelationalMigratorStandIn {
     const job = this.record(id);
     const refuse = (description: string) => new MigratorError(400, LEGACY_CODES.cannotPause, 'Job cannot be paused', description, id);
     if (!this.kafka) throw refuse('Pausing a sync job requires Relational Migrator to run with Kafka support');
-    if (job.mode === 'SNAPSHOT') throw refuse('Only continuous sync jobs can be paused');
+    if (job.mode !== 'CDC') throw refuse(`Only continuous (CDC mode) sync jobs can be paused; this job's mode is ${job.mode}`);
     if (job.status === 'PAUSED' || job.cdcStatus === 'PAUSED') throw new MigratorError(400, LEGACY_CODES.cannotPause, 'Job is already paused', `Job ${id} was paused before`, id);
     if (job.status !== 'RUNNING') throw refuse(`The job is ${job.status}`);
-    if (job.cdcStatus !== 'RUNNING') throw refuse(`The job is not in its CDC stage yet (cdcStatus ${job.cdcStatus})`);
+    if (job.cdcStatus !== 'RUNNING') throw refuse(`The job is not in its CDC stage${job.cdcStatus === 'NOT_STARTED' ? ' yet' : ''}; its cdcStatus is ${job.cdcStatus}`);
     this.freeze(job, Date.now());
     Object.assign(job, { status: 'PAUSED', cdcStatus: 'PAUSED' });
     return this.view(job);
@@ -232,7 +247,9 @@ export class RelationalMigratorStandIn {
     app.use(express.json());
     const api = express.Router();
     api.use((request, _response, next) => {
-      this.requests.push(`${request.method} /api/v1${request.path}`);
+      const line = `${request.method} /api/v1${request.path}`;
+      this.requests.push(line);
+      this.onRequest?.(line);
       next();
     });
     api.get('/jobs', (request, response) => {
@@ -254,12 +271,17 @@ export class RelationalMigratorStandIn {
     api.post('/jobs/:id/pause', (request, response) => void response.json(this.pause(String(request.params.id))));
     api.post('/jobs/:id/resume', (request, response) => void response.json(this.resume(String(request.params.id))));
     api.post('/jobs/:id/stop', (request, response) => void response.json(this.stop(String(request.params.id))));
+    // Undocumented case: the documented 404 body rather than Express's HTML page. Every path and
+    // method without a route lands here (405 is not among the documented codes either).
+    api.use((request) => {
+      throw new MigratorError(404, LEGACY_CODES.notFound, 'Not found', `There is no API endpoint ${request.method} /api/v1${request.path}`, null);
+    });
     app.use('/api/v1', api);
 
     // Stand-in controls: not part of the Migrator's API.
     app.post('/stand-in/jobs', (request, response) => void response.json(this.submit((request.body ?? {}) as { projectId?: string; mode?: JobMode })));
     app.post('/stand-in/jobs/:id/stage', (request, response) => {
-      const { stage, failureError } = (request.body ?? {}) as { stage?: 'cdc' | 'completed' | 'failed'; failureError?: string };
+      const { stage, failureError } = (request.body ?? {}) as { stage?: Stage; failureError?: string };
       response.json(this.setStage(String(request.params.id), stage ?? 'cdc', failureError));
     });
     app.post('/stand-in/settings', (request, response) => {
@@ -270,7 +292,7 @@ export class RelationalMigratorStandIn {
     });
 
     app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-      const failure = error instanceof MigratorError ? error : new MigratorError(500, 500, 'Internal error', (error as Error)?.message ?? String(error), null);
+      const failure = error instanceof MigratorError ? error : bodyError(error) ?? new MigratorError(500, 500, 'Internal error', (error as Error)?.message ?? String(error), null);
       response
         .status(this.legacyErrorCodes && failure.status < 500 ? failure.legacy : failure.status)
         .json({ jobId: failure.jobId, message: failure.message, description: failure.description, timestamp: new Date().toISOString() });
@@ -282,4 +304,15 @@ export class RelationalMigratorStandIn {
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
   }
+}
+
+/**
+ * express.json()'s refusals (malformed JSON, a body too large, a bad charset) carry a 4xx status
+ * and a `type` starting "entity.". The reference documents no answer for them, so they get the
+ * documented error body with 400, the code it documents for a bad request.
+ */
+function bodyError(error: unknown): MigratorError | null {
+  const { status, type, message } = (error ?? {}) as { status?: unknown; type?: unknown; message?: unknown };
+  if (typeof status !== 'number' || status < 400 || status >= 500 || typeof type !== 'string' || !type.startsWith('entity.')) return null;
+  return new MigratorError(400, LEGACY_CODES.badRequest, 'Invalid request body', `The request body could not be read: ${String(message)}`, null);
 }

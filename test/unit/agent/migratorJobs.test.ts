@@ -34,6 +34,16 @@ describe('agent/backends/migrator: sync job rules', () => {
     assert.equal(whyNotPausable(job({ status: 'CANCELLING' }), { kafka: true }), 'it is being cancelled');
   });
 
+  it('does not offer pause to an INCREMENTAL job, even one whose CDC stage runs: the docs never call it Kafka-backed continuous', () => {
+    const incremental = job({ options: { mode: 'INCREMENTAL' } });
+    const reason = 'its mode is INCREMENTAL; Relational Migrator documents pause only for Kafka-backed continuous (CDC mode) sync jobs';
+    assert.equal(whyNotPausable(incremental, { kafka: true }), reason);
+    const view = jobView(incremental, context());
+    assert.deepEqual([view.state, view.pauseUnavailable, view.dataLossAt], ['running', reason, null]);
+    // A job that names no mode is judged by its stage alone.
+    assert.equal(whyNotPausable(job({ options: null }), { kafka: true }), null);
+  });
+
   it('maps statuses to states', () => {
     const state = (fields: Record<string, unknown>) => jobView(job(fields), context()).state;
     assert.equal(state({}), 'running');
