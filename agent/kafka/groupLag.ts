@@ -23,6 +23,8 @@ export interface PartitionLag {
 
 export interface GroupLag {
   groupId: string;
+  /** Every topic behind the group: declared, matched by its pattern, or committed on. */
+  topics: string[];
   partitions: PartitionLag[];
   /** Sum over partitions with a committed offset; null when none has one. */
   lag: number | null;
@@ -37,7 +39,15 @@ export interface GroupQuery {
   groupId: string;
   /** Topics the group reads even if it has committed nothing on them yet. */
   topics: string[];
+  /**
+   * A subscription by pattern (a Kafka Connect sink's `topics.regex`): the existing topics it
+   * matches count as declared, so a group that has committed nothing yet still shows them.
+   */
+  pattern?: RegExp | null;
 }
+
+/** Kafka's internal topics: a pattern subscription leaves them out (exclude.internal.topics). */
+const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);
 
 interface Retention {
   /** null: records are not deleted by age (retention.ms -1, or compaction only). */
@@ -53,7 +63,7 @@ const CONFIG_TTL_MS = 60_000;
  * record's timestamp (one Fetch of the record at the committed offset, cached by offset) plus
  * the topic's `retention.ms` (DescribeConfigs, cached a minute). Kafka deletes whole segments,
  * so the deadline is the earliest moment the record may go, not the moment it surely goes.
- * Used by ksqlDB queries now and by Kafka Connect sink connectors next.
+ * Used by ksqlDB queries and Kafka Connect sink connectors.
  */
 export class ConsumerGroupLag {
   private admin: Promise<Admin> | null = null;
@@ -102,20 +112,24 @@ export class ConsumerGroupLag {
 
   private async readOnce(groups: GroupQuery[]): Promise<Map<string, GroupLag>> {
     const admin = await this.connected();
+    const existing = new Set(await admin.listTopics());
     const committedByGroup = new Map<string, Map<string, number | null>>();
+    const declaredByGroup = new Map<string, string[]>();
     const topics = new Set<string>();
     await Promise.all(
-      groups.map(async ({ groupId, topics: declared }) => {
+      groups.map(async ({ groupId, topics: named, pattern }) => {
         const committed = new Map<string, number | null>();
         for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
           topics.add(topic);
           for (const { partition, offset } of partitions) committed.set(`${topic}:${partition}`, Number(offset) >= 0 ? Number(offset) : null);
         }
+        const matched = pattern ? [...existing].filter((topic) => !INTERNAL_TOPICS.has(topic) && pattern.test(topic)) : [];
+        const declared = [...named, ...matched];
         for (const topic of declared) topics.add(topic);
         committedByGroup.set(groupId, committed);
+        declaredByGroup.set(groupId, declared);
       }),
     );
-    const existing = new Set(await admin.listTopics());
     const ends = new Map<string, Array<{ partition: number; start: number; end: number }>>();
     await Promise.all(
       [...topics]
@@ -128,16 +142,16 @@ export class ConsumerGroupLag {
     await this.refreshRetention(admin, [...ends.keys()]);
 
     const result = new Map<string, GroupLag>();
-    for (const { groupId, topics: declared } of groups) {
+    for (const { groupId } of groups) {
       const committed = committedByGroup.get(groupId) ?? new Map<string, number | null>();
-      const groupTopics = new Set([...declared, ...[...committed.keys()].map((key) => key.slice(0, key.lastIndexOf(':')))]);
+      const groupTopics = new Set([...(declaredByGroup.get(groupId) ?? []), ...[...committed.keys()].map((key) => key.slice(0, key.lastIndexOf(':')))]);
       const partitions: PartitionLag[] = [];
       for (const topic of [...groupTopics].sort()) {
         for (const { partition, start, end } of ends.get(topic) ?? []) {
           partitions.push(await this.partitionLag(groupId, topic, partition, start, end, committed.get(`${topic}:${partition}`) ?? null));
         }
       }
-      result.set(groupId, summarize(groupId, partitions));
+      result.set(groupId, summarize(groupId, [...groupTopics].sort(), partitions));
     }
     return result;
   }
@@ -217,7 +231,7 @@ export class ConsumerGroupLag {
   }
 }
 
-function summarize(groupId: string, partitions: PartitionLag[]): GroupLag {
+function summarize(groupId: string, topics: string[], partitions: PartitionLag[]): GroupLag {
   const withCommit = partitions.filter((p) => p.committed !== null);
   const minimum = (values: Array<number | null>) => {
     const known = values.filter((v): v is number => v !== null);
@@ -225,6 +239,7 @@ function summarize(groupId: string, partitions: PartitionLag[]): GroupLag {
   };
   return {
     groupId,
+    topics,
     partitions,
     lag: withCommit.length ? withCommit.reduce((sum, p) => sum + (p.lag ?? 0), 0) : null,
     lost: partitions.reduce((sum, p) => sum + p.lost, 0),

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
@@ -257,6 +257,141 @@ describe('Kafka Connect connectors through the agent (real Connect 4.3.1 worker,
     assert.equal(row.pause?.pausedBy, OUTSIDE_PAUSER);
     assert.equal(row.pause?.reason, null);
     assert.equal((await client.resume(`connect/${source}`, {})).resource.state, 'running');
+  });
+
+  it('pausing the source (through the agent) keeps the lines appended to its file out of the topic, with its source offsets as evidence; resume sends each line once', async () => {
+    await waitForResource(source, 'running and not paused', (r) => r.state === 'running' && r.pause === null);
+    // Everything written so far is in the topic and flushed as an offset first, so what follows is only what the pause holds.
+    await waitFor('every line so far in the topic', async () => (await highWatermark(topic)) === written);
+    const fileOffsets = async () => (await connectRest('GET', `/connectors/${source}/offsets`)).body as { offsets: Array<{ partition: unknown; offset: { position: number } }> };
+    await waitFor('the source offset at the end of its file', async () => (await fileOffsets()).offsets[0]?.offset.position === statSync(input).size);
+
+    const paused = await client.pause(`connect/${source}`, { reason: 'upstream schema change', pausedBy: 'dave' });
+    assert.equal(paused.resource.state, 'paused', `state ${paused.resource.state} (${paused.resource.stateDetail})`);
+    assert.equal(paused.resource.pause?.pausedBy, 'dave');
+    const status = await connectStatus(source);
+    assert.deepEqual([status.connector.state, status.tasks.map((t) => t.state)], ['PAUSED', ['PAUSED']], 'Connect itself reports connector and task PAUSED');
+    const atPause = await fileOffsets();
+    assert.deepEqual(atPause.offsets, [{ partition: { filename: input }, offset: { position: statSync(input).size } }], "FileStreamSource's offset: the byte position it has read its file to");
+    // The watch starts when the agent first sees the source held.
+    const watched = await waitForResource(source, 'a pause effect from its source offsets', (r) => r.pauseEffect?.status === 'unproven');
+    const since = watched.pauseEffect!.since;
+
+    const topicBefore = await highWatermark(topic);
+    const sinkBefore = linesOf(output).length;
+    await writeLines(30, 50);
+    await sleep(3000);
+    assert.equal(linesOf(input).length, written, 'the source file grew');
+    assert.equal(await highWatermark(topic), topicBefore, 'not one appended line reached the topic');
+    assert.equal(linesOf(output).length, sinkBefore, 'so the running sink has nothing new to write');
+    assert.deepEqual((await fileOffsets()).offsets, atPause.offsets, "Connect's source offsets did not move");
+
+    // What the agent reports: the offsets stood still from the first sighting through the appends.
+    const held = await resource(source);
+    assert.equal(held.state, 'paused');
+    assert.deepEqual(held.pauseEffect, { status: 'unproven', since, detail: `source offsets unchanged since ${since.replace(/\.\d{3}Z$/, 'Z')}; a source shows no pending work to prove it with` });
+    assert.ok(Date.parse(since) >= Date.parse(paused.pause.pausedAt) - 1000, `watched since ${since}, before the pause at ${paused.pause.pausedAt}`);
+    const shown = await cli(home, ['status', `connect/${source}`], { useAgent: true });
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /\nPause effect: unproven \(source offsets unchanged since \S+Z; a source shows no pending work to prove it with\)/);
+
+    const resumed = await client.resume(`connect/${source}`, {});
+    assert.equal(resumed.previous?.pausedBy, 'dave');
+    assert.equal(resumed.resource.state, 'running');
+    assert.equal(resumed.resource.pauseEffect, null, 'no claim about a running connector');
+    await waitFor('the held lines in the topic', async () => (await highWatermark(topic)) >= written);
+    await waitFor('the held lines in the sink file', async () => linesOf(output).length >= written);
+    await sleep(1500);
+    assert.equal(await highWatermark(topic), written, 'each appended line reached the topic once');
+    assert.deepEqual(linesOf(output), linesOf(input), 'every line exactly once, in order');
+    await waitFor('the source offset at the new end of its file', async () => (await fileOffsets()).offsets[0]?.offset.position === statSync(input).size);
+    const entries = (await new Journal(home.paths.journal).read()).filter((e) => e.resource === `connect/${source}`);
+    assert.deepEqual(entries.slice(-2).map((e) => [e.action, e.pausedBy, e.reason]), [
+      ['pause', 'dave', 'upstream schema change'],
+      ['resume', 'dave', 'upstream schema change'],
+    ]);
+  });
+
+  it("a pause with an auto-resume a few seconds ahead is resumed by the agent's scheduler on time; Connect runs the connector again and the journal says so", async () => {
+    await waitForResource(sink, 'running and not paused', (r) => r.state === 'running' && r.pause === null);
+    const resumeAt = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000);
+    const paused = await client.pause(`connect/${sink}`, { reason: 'short maintenance', resumeAt: resumeAt.toISOString() });
+    assert.equal(paused.resource.state, 'paused', `state ${paused.resource.state} (${paused.resource.stateDetail})`);
+    assert.equal(paused.pause.resumeAt, resumeAt.toISOString());
+
+    // Connect's own status, read every 100 ms until the connector and its task run again.
+    const seen: Array<{ at: number; states: string[] }> = [];
+    const runningAt = await waitFor(
+      'Connect to report the sink RUNNING again',
+      async () => {
+        const current = await connectStatus(sink);
+        const states = [current.connector.state, ...current.tasks.map((t) => t.state)];
+        const at = Date.now();
+        seen.push({ at, states });
+        return states.length === 2 && states.every((state) => state === 'RUNNING') && at;
+      },
+      20_000,
+      100,
+    );
+    const early = seen.filter((s) => s.at < resumeAt.getTime() - 250);
+    assert.ok(early.length > 20, `Connect was watched before the resume time (${early.length} reads)`);
+    assert.deepEqual([...new Set(early.map((s) => s.states.join(' ')))], ['PAUSED PAUSED'], 'paused until the resume time');
+    assert.ok(runningAt >= resumeAt.getTime(), 'not resumed early');
+    assert.ok(runningAt <= resumeAt.getTime() + 4000, `running ${runningAt - resumeAt.getTime()} ms after the resume time`);
+
+    const entries = await waitFor('the auto-resume in the journal', async () => {
+      const found = (await new Journal(home.paths.journal).read()).filter((e) => e.resource === `connect/${sink}`);
+      return found.at(-1)?.action === 'auto-resume' && found;
+    });
+    const [pause, autoResume] = entries.slice(-2);
+    assert.deepEqual([pause.action, pause.reason, pause.resumeAt], ['pause', 'short maintenance', resumeAt.toISOString()]);
+    assert.deepEqual([autoResume.by, autoResume.reason, autoResume.note], ['agent:auto-resume', 'short maintenance', 'on time']);
+    assert.ok(Date.parse(autoResume.at) >= resumeAt.getTime(), `journaled at ${autoResume.at}, before ${resumeAt.toISOString()}`);
+    assert.ok(agent.logs.some((l) => l.msg === 'auto-resumed' && l.resource === `connect/${sink}`), 'the agent log says it auto-resumed');
+    await waitForResource(sink, 'running with no pause', (r) => r.state === 'running' && r.pause === null && r.stateDetail === null);
+  });
+
+  it('a topics.regex sink reads the existing topics its regex matches, before it has committed anything, and the topics its group has committed on', async () => {
+    const prefix = unique('pp-rx');
+    const [a, b, c] = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
+    // `-ab` would match an unanchored regex; Connect matches the whole name.
+    await admin.createTopics({ topics: [a, b, `${prefix}-ab`, `${prefix}-x`].map((name) => ({ topic: name, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true });
+    const regexSink = unique('pp-rx-sink');
+    const javaSink = unique('pp-rx-java');
+    const feeder = unique('pp-rx-src');
+    const group = `${prefix}-group`;
+    await createConnector(regexSink, { 'connector.class': FILE_SINK, file: join(dir, 'regex-out.txt'), 'topics.regex': `${prefix}-(a|b|c)` });
+    // Java's inline flag (?i) is no JavaScript regex: the agent can only go by what the group commits.
+    await createConnector(javaSink, { 'connector.class': FILE_SINK, file: join(dir, 'java-out.txt'), 'topics.regex': `(?i)${prefix.toUpperCase()}-A`, 'consumer.override.group.id': group });
+    writeConnections([source, sink, feeder, regexSink, javaSink]);
+    const ids = (...topics: string[]) => topics.map((t) => `kafka-topic:${t}`);
+
+    const before = await waitForResource(regexSink, 'inputs from its regex', (r) => r.state === 'running' && r.lineage.inputs.length > 0);
+    assert.deepEqual(before.lineage.inputs, ids(a, b));
+    assert.deepEqual(await admin.fetchOffsets({ groupId: `connect-${regexSink}` }), [], 'its group has committed nothing yet');
+    assert.deepEqual((await resource(javaSink)).lineage.inputs, [], 'nothing committed and a regex the agent cannot read: no inputs claimed');
+
+    await admin.createTopics({ topics: [{ topic: c, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await waitForResource(regexSink, `inputs with ${c}, created after the connector`, (r) => r.lineage.inputs.includes(ids(c)[0]));
+    assert.deepEqual((await resource(regexSink)).lineage.inputs, ids(a, b, c));
+
+    const feed = join(dir, 'feed.txt');
+    writeFileSync(feed, 'first\nsecond\n');
+    await createConnector(feeder, { 'connector.class': FILE_SOURCE, file: feed, topic: a });
+    await waitFor('both sinks to write the fed lines', async () => linesOf(join(dir, 'regex-out.txt')).length === 2 && linesOf(join(dir, 'java-out.txt')).length === 2);
+    assert.deepEqual(linesOf(join(dir, 'java-out.txt')), ['first', 'second'], 'Connect matched the Java regex');
+
+    const regexRow = await waitForResource(regexSink, 'caught up', (r) => r.backlog.pending === 0);
+    assert.deepEqual(regexRow.lineage.inputs, ids(a, b, c));
+    assert.deepEqual(regexRow.lineage.upstream, [`connect/${feeder}`], 'linked to the source that writes one of its topics');
+    const javaRow = await waitForResource(javaSink, `inputs from the commits of ${group}`, (r) => r.lineage.inputs.length > 0 && r.backlog.pending === 0);
+    assert.deepEqual(javaRow.lineage.inputs, ids(a));
+    assert.deepEqual(javaRow.lineage.upstream, [`connect/${feeder}`]);
+    const feederRow = await waitForResource(feeder, 'linked to both sinks', (r) => r.lineage.downstream.length === 2);
+    assert.deepEqual([...feederRow.lineage.downstream].sort(), [`connect/${regexSink}`, `connect/${javaSink}`].sort());
+    const committed = await admin.fetchOffsets({ groupId: group });
+    assert.deepEqual(committed.map((t) => [t.topic, t.partitions.map((p) => p.offset)]), [[a, ['2']]], 'the overridden group is the one that committed');
+    assert.deepEqual(await admin.fetchOffsets({ groupId: `connect-${javaSink}` }), [], 'not connect-<name>');
   });
 
   it("an unknown connector gives Connect's own error, for every action, and nothing is journaled", async () => {

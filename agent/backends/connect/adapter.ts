@@ -36,9 +36,10 @@ interface Entry {
  * declares `pauseDetails: 'agent'`: the core fills `pause` from its journal. The adapter reports
  * what Connect reports, and nothing it has not confirmed (see connectorView).
  *
- * With `kafka` set, sink connectors get the lag of their consumer group (`connect-<name>`) and
- * the data-loss deadline of what waits for them, through the shared agent/kafka module, as
- * ksqlDB queries do. Proof that a pause holds watches the sink's committed offsets, or a source's
+ * With `kafka` set, sink connectors get the lag of their consumer group (`connect-<name>`, or
+ * `consumer.override.group.id`) and the data-loss deadline of what waits for them, through the
+ * shared agent/kafka module, as ksqlDB queries do; the same read gives a `topics.regex` sink its
+ * input topics. Proof that a pause holds watches the sink's committed offsets, or a source's
  * offsets (GET /connectors/{name}/offsets), while it is held.
  */
 export class KafkaConnectAdapter implements BackendAdapter {
@@ -161,8 +162,8 @@ export class KafkaConnectAdapter implements BackendAdapter {
     resource.capabilities = { ...CAPABILITIES, pause: !held };
     const type = status.type ?? info?.type;
     if (type === 'sink' && info) {
-      resource.lineage.inputs = sinkTopics(info).map(topicId);
       const lag = lags.get(sinkGroup(info));
+      resource.lineage.inputs = sinkInputs(info, lag).map(topicId);
       if (lag) {
         resource.backlog = {
           pending: lag.lag,
@@ -181,7 +182,7 @@ export class KafkaConnectAdapter implements BackendAdapter {
       if (info?.config.topic) topics.add(info.config.topic);
       resource.lineage.outputs = [...topics].sort().map(topicId);
       const offsets = held ? await this.rest.sourceOffsets(status.name) : null;
-      resource.pauseEffect = this.sourceWatch.observe(resource.id, held, offsets ? JSON.stringify(offsets) : null);
+      resource.pauseEffect = this.sourceWatch.observe(resource.id, held, offsets);
     }
     resource.stateDetail = notes.length ? notes.join('; ') : null;
     return resource;
@@ -192,7 +193,7 @@ export class KafkaConnectAdapter implements BackendAdapter {
     if (!this.lag || !this.config.kafka) return new Map();
     const groups = entries
       .filter((e) => (e.status.type ?? e.info?.type) === 'sink' && e.info)
-      .map((e) => ({ groupId: sinkGroup(e.info!), topics: sinkTopics(e.info!) }));
+      .map((e) => ({ groupId: sinkGroup(e.info!), topics: sinkTopics(e.info!), pattern: sinkPattern(e.info!) }));
     return this.lag.readOrReport(groups, describeBrokers(this.config.kafka));
   }
 
@@ -215,12 +216,34 @@ function sinkGroup(info: ConnectorInfo): string {
   return info.config['consumer.override.group.id'] ?? `connect-${info.name}`;
 }
 
-/** Topics a sink reads, from `topics` (a `topics.regex` sink shows those its group has committed on). */
+/** Topics a sink names in `topics` (a sink has either this or `topics.regex`). */
 function sinkTopics(info: ConnectorInfo): string[] {
   return (info.config.topics ?? '')
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
+}
+
+/**
+ * `topics.regex` as the consumer applies it (Java's Matcher.matches: the whole name). Null when
+ * there is none, or it uses Java syntax JavaScript cannot read: its committed topics still show.
+ */
+function sinkPattern(info: ConnectorInfo): RegExp | null {
+  const regex = info.config['topics.regex'];
+  if (!regex) return null;
+  try {
+    return new RegExp(`^(?:${regex})$`);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a sink reads: its `topics`; for a `topics.regex` sink, the topics behind its consumer group
+ * (those it has committed on, and the existing ones its regex matches), known only with `kafka`.
+ */
+function sinkInputs(info: ConnectorInfo, lag: GroupLag | undefined): string[] {
+  return info.config['topics.regex'] ? (lag?.topics ?? []) : sinkTopics(info);
 }
 
 function topicId(topic: string): string {

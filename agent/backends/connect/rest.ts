@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PauseError } from '../../../protocol/errors';
+import type { SourceOffset } from './sourceOffsets';
 
 /** Connector and task states as Kafka Connect reports them (STOPPED: connectors only, 3.5+). */
 export const ConnectState = z.enum(['UNASSIGNED', 'RUNNING', 'PAUSED', 'FAILED', 'RESTARTING', 'STOPPED']);
@@ -71,10 +72,10 @@ export class ConnectRest {
    * Source offsets (GET /connectors/{name}/offsets, Connect 3.6+), as partition -> offset objects;
    * null when the worker cannot say (older Connect, or the connector is being reconfigured).
    */
-  async sourceOffsets(name: string): Promise<Array<{ partition: unknown; offset: unknown }> | null> {
+  async sourceOffsets(name: string): Promise<SourceOffset[] | null> {
     try {
       const body = (await this.call('GET', `/connectors/${encodeURIComponent(name)}/offsets`)) as { offsets?: unknown };
-      return Array.isArray(body?.offsets) ? (body.offsets as Array<{ partition: unknown; offset: unknown }>) : null;
+      return Array.isArray(body?.offsets) ? (body.offsets as SourceOffset[]) : null;
     } catch {
       return null;
     }

@@ -1,5 +1,10 @@
 import type { PauseEffect } from '../../../protocol/resource';
 
+export interface SourceOffset {
+  partition: unknown;
+  offset: unknown;
+}
+
 /**
  * Proof of pause for a source connector: its source offsets (GET /connectors/{name}/offsets),
  * watched while it is held. A source's pending work lies outside Kafka, so the watch can show
@@ -9,11 +14,13 @@ import type { PauseEffect } from '../../../protocol/resource';
 export class SourceOffsetsWatch {
   private readonly watches = new Map<string, { offsets: string; since: number }>();
 
-  observe(key: string, held: boolean, offsets: string | null, now: number = Date.now()): PauseEffect | null {
-    if (!held || offsets === null) {
+  /** `read`: the connector's offsets (GET /connectors/{name}/offsets), null when unknown. */
+  observe(key: string, held: boolean, read: SourceOffset[] | null, now: number = Date.now()): PauseEffect | null {
+    if (!held || read === null) {
       this.watches.delete(key);
       return null;
     }
+    const offsets = canonical(read);
     const watch = this.watches.get(key);
     if (watch && watch.offsets === offsets) {
       return { status: 'unproven', since: iso(watch.since), detail: `source offsets unchanged since ${short(watch.since)}; a source shows no pending work to prove it with` };
@@ -27,6 +34,27 @@ export class SourceOffsetsWatch {
     const keep = new Set(keys);
     for (const key of [...this.watches.keys()]) if (!keep.has(key)) this.watches.delete(key);
   }
+}
+
+/**
+ * One string per set of offsets, whatever order Connect lists partitions and keys in (it builds
+ * them from Java hash maps), so only a real change counts as progress.
+ */
+function canonical(offsets: SourceOffset[]): string {
+  return offsets
+    .map((entry) => JSON.stringify([sortedKeys(entry.partition), sortedKeys(entry.offset)]))
+    .sort()
+    .join('\n');
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]),
+  );
 }
 
 function iso(at: number): string {
