@@ -8,9 +8,10 @@ export const JournalEntry = z.object({
   /**
    * `observed-pause` / `observed-resume`: the agent saw a backend that keeps no pause details
    * (ksqlDB) paused or resumed by someone else (its own CLI, say); recorded so the pause is
-   * never credited to an older entry of ours.
+   * never credited to an older entry of ours. `auto-resume-refused`: the backend refused a
+   * scheduled resume for good (the pause stays; the agent does not retry it).
    */
-  action: z.enum(['pause', 'resume', 'auto-resume', 'auto-resume-skipped', 'observed-pause', 'observed-resume', 'stop']),
+  action: z.enum(['pause', 'resume', 'auto-resume', 'auto-resume-skipped', 'auto-resume-refused', 'observed-pause', 'observed-resume', 'stop']),
   resource: z.string(),
   scope: Scope.nullable(),
   /** Who did this action (for a resume, not the same as who paused). */

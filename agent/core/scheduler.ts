@@ -1,15 +1,27 @@
 import type { Logger } from 'pino';
+import { PauseError } from '../../protocol/errors';
 import type { Resource, Scope } from '../../protocol/resource';
 import type { PauseService } from './service';
 
 interface Scheduled {
   version: string;
   resumeAt: number;
-  timer: NodeJS.Timeout;
+  /** null once the backend refused for good: kept so the next listing does not re-arm it. */
+  timer: NodeJS.Timeout | null;
 }
 
 /** setTimeout cannot wait longer than this; longer waits are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long after a failed auto-resume it is tried again, unless the failure is permanent. */
+export const RETRY_MS = 10_000;
+
+/**
+ * A refusal that asking again cannot change (ksqlDB: a query linked to a source table, an
+ * unknown query id). Anything else (unreachable, 5xx, a Connect rebalance) may pass.
+ */
+export function isPermanentRefusal(error: unknown): boolean {
+  return error instanceof PauseError && (error.code === 'BadRequest' || error.code === 'NotFound' || error.code === 'Unsupported');
+}
 
 /**
  * Runs auto-resumes for every pause that carries a resume time, whoever made it. It follows the
@@ -19,12 +31,16 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class ResumeScheduler {
   private readonly scheduled = new Map<string, Scheduled>();
   private stopped = false;
+  private readonly retryMs: number;
 
   constructor(
-    private readonly service: PauseService,
+    private readonly service: Pick<PauseService, 'autoResume'>,
     private readonly log: Logger,
     private readonly onResumed: (resourceId: string) => void,
-  ) {}
+    timing: { retryMs?: number } = {},
+  ) {
+    this.retryMs = timing.retryMs ?? RETRY_MS;
+  }
 
   /** Re-arms timers to match the pauses of one connection's fresh listing. */
   sync(connection: string, resources: Resource[]): void {
@@ -75,12 +91,22 @@ export class ResumeScheduler {
       const outcome = await this.service.autoResume(id, scope, version, note);
       if (outcome.resumed) this.log.info({ resource: id, scope, note }, 'auto-resumed');
       else this.log.info({ resource: id, scope }, 'auto-resume skipped: the pause it was scheduled for was replaced or removed');
-      this.scheduled.delete(key);
+      if (this.scheduled.get(key)?.version === version) this.scheduled.delete(key); // not a newer pause armed meanwhile
       this.onResumed(id);
     } catch (error) {
+      const entry = this.scheduled.get(key);
+      if (this.stopped || entry?.version !== version) return; // cancelled meanwhile: nothing to retry
+      const code = error instanceof PauseError ? error.code : null;
+      if (isPermanentRefusal(error)) {
+        // Asking again would only repeat the refusal. The entry stays, so listings do not re-arm
+        // this pause; a new pause (new version) or an agent restart arms it again.
+        this.log.error({ resource: id, scope, code, err: (error as Error).message }, 'auto-resume refused by the backend; not retried while this pause lasts');
+        this.scheduled.set(key, { ...entry, timer: null });
+        return;
+      }
       // Leave the entry so the next listing does not re-arm a tight loop; retry after a pause.
-      this.log.warn({ resource: id, scope, err: (error as Error).message }, 'auto-resume failed; retrying in 10 s');
-      const timer = setTimeout(() => void this.fire(key, id, scope, version, `${note}, retried`), 10_000);
+      this.log.warn({ resource: id, scope, code, err: (error as Error).message }, `auto-resume failed; retrying in ${this.retryMs / 1000} s`);
+      const timer = setTimeout(() => void this.fire(key, id, scope, version, `${note}, retried`), this.retryMs);
       timer.unref();
       this.scheduled.set(key, { version, resumeAt: Date.now(), timer });
     }
@@ -88,7 +114,7 @@ export class ResumeScheduler {
 
   private cancel(key: string): void {
     const entry = this.scheduled.get(key);
-    if (entry) clearTimeout(entry.timer);
+    if (entry?.timer) clearTimeout(entry.timer);
     this.scheduled.delete(key);
   }
 }

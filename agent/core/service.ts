@@ -12,8 +12,9 @@ import { findBackend } from '../backends/registry';
 import type { BackendAdapter, DeployOutcome, PauseCommand, ResumeOutcome } from '../backends/types';
 import type { ConnectionConfig } from '../config/connectionsFile';
 import type { Journal, JournalEntry } from './journal';
-import { JournalPauseDetails } from './journalPauses';
+import { JournalPauseDetails, toDetails } from './journalPauses';
 import { groupMembers, groupsTargeting, newPauseGroup, withPauseGroups } from './pauseGroups';
+import { isPermanentRefusal } from './scheduler';
 
 export interface Connection {
   config: ConnectionConfig;
@@ -179,23 +180,46 @@ export class PauseService {
     return connection.adapter.peek(name, { limit: request.limit });
   }
 
-  /** Resumes only if the pause is still the one that was scheduled (same version). */
+  /**
+   * Resumes only if the pause is still the one that was scheduled (same version). A permanent
+   * refusal is journaled (the scheduler then stops trying); other failures are left to retry.
+   */
   async autoResume(address: string, scope: Scope | null, version: string, note: string): Promise<ResumeOutcome> {
     const { connection, name, id } = this.locate(address);
-    const outcome = await connection.adapter.resume(name, { force: true, scope, onlyIfVersion: version });
+    let outcome: ResumeOutcome;
+    try {
+      outcome = await connection.adapter.resume(name, { force: true, scope, onlyIfVersion: version });
+    } catch (error) {
+      if (isPermanentRefusal(error)) {
+        const held = scope ? null : await this.deps.journal.activePause(id);
+        await this.record('auto-resume-refused', 'agent:auto-resume', id, scope, held ? toDetails(held) : null, `${note}; not retried: ${(error as Error).message}`);
+      }
+      throw error;
+    }
     await this.record(outcome.resumed ? 'auto-resume' : 'auto-resume-skipped', 'agent:auto-resume', id, scope, outcome.previous, note);
     return outcome;
   }
 
   /**
    * Pauses every resource of a connection that is not paused yet, reporting each. A backend
-   * that can pause everything in one operation (ksqlDB's PAUSE ALL) is asked once.
+   * that can pause everything in one operation (ksqlDB's PAUSE ALL) is asked once, unless a
+   * resume time is given and something there cannot auto-resume.
    */
   async pauseAll(connectionName: string, request: PauseRequest): Promise<BulkResult[]> {
     if (request.scope) throw new PauseError('BadRequest', 'pause-all pauses whole resources; a scope applies to one resource');
     const { adapter } = this.connection(connectionName);
     const resources = await adapter.list();
-    if (adapter.pauseAll) {
+    // A pause with a resume time on what cannot resume by itself (a ksqlDB source-table query,
+    // which only PAUSE ALL / RESUME ALL reach) would outlast that time for good: it is left
+    // running and reported, and the rest are paused one by one.
+    const timed = request.resumeAfter !== undefined || request.resumeAt !== undefined;
+    const untimeable = timed ? resources.filter((r) => (r.capabilities.pause || r.capabilities.pauseAll) && !r.capabilities.scheduledResume && r.state !== 'paused') : [];
+    const refused = untimeable.map((r) => ({
+      id: r.id,
+      ok: false,
+      error: `not paused: it cannot auto-resume${r.capabilities.pauseUnavailable ? ` (${r.capabilities.pauseUnavailable})` : ''}; pause all without a resume time to include it`,
+    }));
+    if (adapter.pauseAll && !untimeable.length) {
       const targets = resources.filter((r) => r.capabilities.pauseAll && r.state !== 'paused');
       if (!targets.length) return [];
       let details: PauseDetails;
@@ -209,10 +233,11 @@ export class PauseService {
       return targets.map((r) => ({ id: r.id, ok: true, error: null }));
     }
     const results: BulkResult[] = [];
-    for (const resource of resources.filter((r) => r.capabilities.pause && r.state !== 'paused')) {
+    for (const resource of resources.filter((r) => r.capabilities.pause && r.state !== 'paused' && !untimeable.includes(r))) {
       results.push(await attempt(resource.id, () => this.pause(resource.id, request)));
     }
-    return results;
+    if (refused.length) this.deps.log.warn({ connection: connectionName, resources: refused.map((r) => r.id) }, 'pause all with a resume time left out what cannot auto-resume');
+    return [...results, ...refused];
   }
 
   /** Resumes every pause (whole or scoped) in the given connections, reporting each. */

@@ -296,6 +296,97 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
     ]);
   });
 
+  /** A CREATE SOURCE TABLE over a fresh topic; returns its query id (ksqlDB refuses PAUSE / RESUME of it alone). */
+  async function sourceTable(url: string): Promise<string> {
+    const topic = unique('users');
+    await bed.createTopic(topic);
+    const [created] = await ksqlOk(url, `CREATE SOURCE TABLE USERS (NAME VARCHAR PRIMARY KEY, TIER INT) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON');`);
+    return created.commandStatus!.queryId!;
+  }
+
+  it('pause-all with a resume time leaves a source-table query running, since it cannot auto-resume, and resumes the others on time', async () => {
+    const server = await standIn(unique('svc'));
+    await ordersStream(server.url);
+    const q1 = await createQuery(server.url, `CREATE STREAM C1 WITH (KAFKA_TOPIC='${unique('c1')}') AS SELECT * FROM ORDERS EMIT CHANGES;`);
+    const q2 = await createQuery(server.url, `CREATE STREAM C2 WITH (KAFKA_TOPIC='${unique('c2')}') AS SELECT ID FROM ORDERS EMIT CHANGES;`);
+    const cst = await sourceTable(server.url);
+    await startAgent([server.url]);
+    const linked = await until(`ksql/${cst}`, (r) => r.state === 'running', 'the source-table query listed');
+    assert.deepEqual([linked.capabilities.pause, linked.capabilities.scheduledResume, linked.capabilities.pauseAll], [false, false, true]);
+    assert.equal(linked.capabilities.pauseUnavailable, 'it is linked to a source table: ksqlDB pauses and resumes it only with every other query (PAUSE ALL / RESUME ALL)');
+    await until(`ksql/${q2}`, (r) => r.state === 'running', 'q2 running');
+    server.statements.length = 0;
+
+    const paused = await cli({ paths: home.paths, writeConnections: home.writeConnections }, ['pause-all', 'ksql', '--resume-after', '6s', '--reason', 'short freeze', '--paused-by', 'ops'], { useAgent: true });
+    assert.equal(paused.code, 1, 'not everything could be paused');
+    assert.deepEqual(paused.stdout.split('\n'), [
+      `Paused ksql/${q1}`,
+      `Paused ksql/${q2}`,
+      `Failed ksql/${cst}: not paused: it cannot auto-resume (${linked.capabilities.pauseUnavailable}); pause all without a resume time to include it`,
+    ]);
+    assert.match(paused.stderr, /1 of 3 could not be paused/);
+    assert.deepEqual(server.statements.filter((s) => /^(PAUSE|RESUME)/.test(s)), [`PAUSE ${q1};`, `PAUSE ${q2};`], 'one by one: PAUSE ALL would hold the source-table query past the resume time');
+    assert.deepEqual([server.query(q1)?.paused, server.query(q2)?.paused, server.query(cst)?.paused], [true, true, false]);
+
+    const during = new Map((await client.snapshot()).resources.map((r) => [r.name, r]));
+    for (const query of [q1, q2]) {
+      assert.equal(during.get(query)?.pause?.reason, 'short freeze');
+      assert.ok(during.get(query)?.pause?.resumeAt, `${query} has its auto-resume time`);
+    }
+    assert.deepEqual([during.get(cst)?.state, during.get(cst)?.pause], ['running', null], 'the source-table query has no pause and nothing scheduled');
+
+    await until(`ksql/${q1}`, (r) => r.state === 'running' && r.pause === null, 'q1 auto-resumed');
+    await until(`ksql/${q2}`, (r) => r.state === 'running' && r.pause === null, 'q2 auto-resumed');
+    const entries = await eventually(() => new Journal(home.paths.journal).read(), (e) => e.length >= 4, 5000, 'both auto-resumes journaled');
+    assert.deepEqual(entries.map((e) => `${e.action} ${e.resource}`).sort(), [`auto-resume ksql/${q1}`, `auto-resume ksql/${q2}`, `pause ksql/${q1}`, `pause ksql/${q2}`], 'nothing journaled for the source-table query');
+    for (const resumed of entries.filter((e) => e.action === 'auto-resume')) {
+      assert.ok(resumed.resumeAt && Date.parse(resumed.at) >= Date.parse(resumed.resumeAt), `${resumed.resource} resumed at its time, not before`);
+    }
+    assert.deepEqual(server.statements.filter((s) => /^RESUME/.test(s)).sort(), [`RESUME ${q1};`, `RESUME ${q2};`].sort());
+    assert.deepEqual(agent!.logs.filter((l) => /^auto-resume (failed|refused)/.test(l.msg)), []);
+  });
+
+  it('an auto-resume ksqlDB refuses (a source-table pause journaled with a resume time) is tried once, journaled, and not retried', async () => {
+    const server = await standIn(unique('svc'));
+    const cst = await sourceTable(server.url);
+    await ksqlOk(server.url, 'PAUSE ALL;');
+    // As an older agent journaled PAUSE ALL with a resume time; this agent starts after it.
+    home = ksqlHome({ servers: [server.url], bootstrap: kafkaService().bootstrap });
+    const pausedAt = new Date().toISOString();
+    await new Journal(home.paths.journal).append({
+      action: 'pause',
+      by: 'ops',
+      resource: `ksql/${cst}`,
+      scope: null,
+      pausedBy: 'ops',
+      pausedAt,
+      reason: 'freeze',
+      resumeAt: new Date(Date.now() + 1000).toISOString(),
+      version: 'journal:older-agent',
+      via: 'agent',
+      note: 'pause-all',
+    });
+    agent = await startTestAgent(home.paths);
+    client = new AgentClient(`http://127.0.0.1:${agent.port}`, agent.token);
+
+    const entries = await eventually(() => new Journal(home.paths.journal).read(), (e) => e.some((x) => x.action === 'auto-resume-refused'), 15_000, 'the refusal journaled');
+    assert.deepEqual(entries.map((e) => e.action), ['pause', 'auto-resume-refused']);
+    const refused = entries[1];
+    assert.deepEqual([refused.by, refused.resource, refused.pausedBy, refused.reason, refused.version], ['agent:auto-resume', `ksql/${cst}`, 'ops', 'freeze', 'journal:older-agent']);
+    assert.match(refused.note ?? '', new RegExp(`; not retried: Cannot resume query '${cst}' because it is linked to a source table\\.`));
+
+    await sleep(11_500); // longer than the scheduler's retry interval for failures that may pass
+    assert.deepEqual(server.statements.filter((s) => s === `RESUME ${cst};`), [`RESUME ${cst};`], 'asked once, never again');
+    const errors = agent.logs.filter((l) => l.msg === 'auto-resume refused by the backend; not retried while this pause lasts');
+    assert.equal(errors.length, 1);
+    assert.deepEqual([errors[0].resource, errors[0].code, errors[0].level], [`ksql/${cst}`, 'Unsupported', 50]);
+    assert.deepEqual(agent.logs.filter((l) => l.msg.startsWith('auto-resume failed')), [], 'no retry loop');
+    assert.equal((await new Journal(home.paths.journal).read()).length, 2, 'one refusal journaled');
+    const still = await resource(`ksql/${cst}`);
+    assert.deepEqual([still.state, still.pause?.pausedBy, still.pause?.reason], ['paused', 'ops', 'freeze'], 'the pause stays, as ksqlDB holds it');
+    assert.equal(server.query(cst)?.paused, true);
+  });
+
   it('lists transient queries without offering a pause, keeps lineage, and words errors as the server does', async () => {
     const server = await standIn(unique('svc'));
     const topic = await ordersStream(server.url);

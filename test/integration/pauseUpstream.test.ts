@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentClient } from '../../client/agentClient';
+import { Journal } from '../../agent/core/journal';
 import { PauseError } from '../../protocol/errors';
 import { agentPaths } from '../../protocol/paths';
 import type { Resource } from '../../protocol/resource';
@@ -128,6 +129,31 @@ describe('pause upstream across Kafka Connect and ksqlDB (real Connect worker, k
     await waitFor('Q1 running on the server', async () => (await queryState(q1)).RUNNING === 1);
     await waitFor('the connector running in Connect', async () => (await connectStatus(source)).connector.state === 'RUNNING');
     await until('no group left', (m) => [...m.values()].every((r) => r.pauseGroup === null && r.pause === null));
+  });
+
+  it('auto-resumes the group as one at its one resume time: every member resumed, the group gone', async () => {
+    const outcome = await client.pauseUpstream(ksqlId(q2), { reason: 'a short hold', pausedBy: 'gus', resumeAfter: '8s' });
+    assert.deepEqual(outcome.results.map((r) => [r.id, r.ok]), [[ksqlId(q1), true], [connectorId, true]]);
+    const held = await until('both members held by the group', (m) => m.get(ksqlId(q1))?.pauseGroup?.id === outcome.group.id && m.get(connectorId)?.pauseGroup?.id === outcome.group.id);
+    const resumeAt = held.get(ksqlId(q1))!.pause!.resumeAt!;
+    assert.equal(held.get(connectorId)!.pause!.resumeAt, resumeAt, 'one resume time for the group');
+    assert.equal((await queryState(q1)).PAUSED, 1);
+    assert.equal((await connectStatus(source)).connector.state, 'PAUSED');
+
+    // Nobody resumes anything: the agent's scheduler does it at resumeAt.
+    await waitFor('Q1 running on the server', async () => (await queryState(q1)).RUNNING === 1);
+    await waitFor('the connector running in Connect', async () => (await connectStatus(source)).connector.state === 'RUNNING');
+    await until('no member paused, no group shown', (m) => [...m.values()].every((r) => r.pauseGroup === null && r.pause === null));
+    await assert.rejects(client.resumeGroup(outcome.group.id), (error: PauseError) => error.code === 'NotPaused' && /no resource is paused by group/.test(error.message), 'the journal holds no member any more');
+    await assert.rejects(client.resumeUpstream(ksqlId(q2)), (error: PauseError) => error.code === 'NotPaused');
+
+    const autoResumed = (await new Journal(home.paths.journal).read()).filter((e) => e.action === 'auto-resume');
+    assert.deepEqual(autoResumed.map((e) => e.resource).sort(), [connectorId, ksqlId(q1)].sort(), 'each member auto-resumed once');
+    for (const entry of autoResumed) {
+      assert.equal(entry.resumeAt, resumeAt);
+      assert.ok(Date.parse(entry.at) >= Date.parse(resumeAt), `${entry.resource} not before the group's time`);
+      assert.ok(Date.parse(entry.at) - Date.parse(resumeAt) < 10_000, `${entry.resource} resumed ${Date.parse(entry.at) - Date.parse(resumeAt)} ms late`);
+    }
   });
 
   it('leaves out what was already paused and resumes only what the group itself still holds', async () => {

@@ -25,8 +25,19 @@ import {
 export const KSQLDB_QUERY_KIND = 'ksqldb-query';
 
 const PERSISTENT: Capabilities = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: false };
-/** ksqlDB refuses PAUSE / RESUME of a source-table query by id, but PAUSE ALL / RESUME ALL include it. */
-const SOURCE_TABLE: Capabilities = { pause: false, resume: false, pauseAll: true, scheduledResume: false, scopedPause: false, stop: false };
+/**
+ * ksqlDB refuses PAUSE / RESUME of a source-table query by id, but PAUSE ALL / RESUME ALL include
+ * it; so it cannot auto-resume alone either. The reason is shown where pause is not offered.
+ */
+const SOURCE_TABLE: Capabilities = {
+  pause: false,
+  resume: false,
+  pauseAll: true,
+  scheduledResume: false,
+  scopedPause: false,
+  stop: false,
+  pauseUnavailable: 'it is linked to a source table: ksqlDB pauses and resumes it only with every other query (PAUSE ALL / RESUME ALL)',
+};
 const TRANSIENT: Capabilities = { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false, stop: false };
 
 const LISTING = 'SHOW QUERIES; SHOW QUERIES EXTENDED; LIST STREAMS; LIST TABLES;';
