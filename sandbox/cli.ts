@@ -4,6 +4,12 @@ import { promisify } from 'node:util';
 import { PROJECT_ROOT, sandboxDir } from './paths';
 import { DEMO_BUCKET, sandboxConnectionsFile, sandboxDown, sandboxUp } from './sandbox';
 import { awsEnvironment, buquetEnvironment, parseServiceList, readServices } from './services';
+import { createStore } from '../buquet/client';
+import { READY_PREFIX } from '../buquet/layout';
+import { listObjects } from '../buquet/objects';
+
+/** Pending tasks the demo queue starts with (the README's example status shows them). */
+const DEMO_TASKS = 25;
 
 /**
  * `tsx sandbox/cli.ts up|down|env|demo-tasks`: start or stop the local services, print their
@@ -28,7 +34,15 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
     case 'demo-tasks': {
       const services = readServices();
       if (!services) throw new Error('the sandbox is not running; start it with `npm run sandbox:up`');
-      const { stdout } = await promisify(execFile)(services.python.python, [join(PROJECT_ROOT, 'sandbox', 'buquet_driver.py'), 'submit', '--count', '25'], {
+      // Tops the queue up to DEMO_TASKS pending, so a second ./scripts/start shows what the README shows.
+      Object.assign(process.env, awsEnvironment(services.s3));
+      const store = createStore({ endpoint: services.s3.endpoint, region: services.s3.region, profile: services.s3.profile });
+      const missing = DEMO_TASKS - (await listObjects(store, DEMO_BUCKET, READY_PREFIX)).length;
+      if (missing <= 0) {
+        console.error(`sandbox: ${DEMO_BUCKET} already has ${DEMO_TASKS} or more pending tasks`);
+        return;
+      }
+      const { stdout } = await promisify(execFile)(services.python.python, [join(PROJECT_ROOT, 'sandbox', 'buquet_driver.py'), 'submit', '--count', String(missing)], {
         env: { ...process.env, ...buquetEnvironment(services.s3, DEMO_BUCKET) },
       });
       console.error(`sandbox: buquet submitted ${(JSON.parse(stdout) as { ids: string[] }).ids.length} demo tasks to ${DEMO_BUCKET}`);

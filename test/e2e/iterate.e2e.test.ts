@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { kafkaService, services, useSandboxServices } from '../support/sandboxFixture';
 import { KafkaBed, ksql, ksqlOk, startStandIn, unique, type Row } from '../standins/ksqldb/testBed';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
@@ -133,7 +134,10 @@ describe('extension in code-server: iterate on a downstream query while its upst
     await workbench.screenshot('iterate-01-upstream-paused');
 
     // Records arrive while Q1 is held: none reaches Q2 yet.
+    const totalsBeforeHold = expectedTotals('REGION', REGIONS, oldLogic);
     await produce(40);
+    await sleep(3000);
+    assert.equal(await totalsNow(REGIONS), totalsBeforeHold, 'nothing produced while Q1 is paused reaches Q2');
 
     // The developer rewrites Q2 in its file and deploys it with the CodeLens. Totals per channel
     // instead of per region cannot be upgraded in place, so the editor asks before recreating.
@@ -168,6 +172,9 @@ describe('extension in code-server: iterate on a downstream query while its upst
     const expected = expectedTotals('CHANNEL', CHANNELS, newLogic);
     await waitUntil('the new Q2 totals over all 70 records, each once', async () => ((await totalsNow(CHANNELS)) === expected ? true : undefined), () => totalsNow(CHANNELS), 30_000);
     assert.equal(produced.length, 70);
+    // Settled, not passing through: a record delivered twice would push the totals past this.
+    await sleep(3000);
+    assert.equal(await totalsNow(CHANNELS), expected, 'the totals stay exact once every record is in');
     await clearHovers(workbench.page);
     await workbench.screenshot('iterate-03-resumed');
   });
