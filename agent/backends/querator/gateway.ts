@@ -426,6 +426,8 @@ export class QueratorGateway {
    * Sends the calls the pause no longer holds, in arrival order. A released produce, complete or
    * retry is answered before the next call goes (up to a second); a lease may wait at the server
    * for its whole request_timeout, so the next call goes once the lease has been sent.
+   * A released call goes as it came, full request_timeout included (the issue asks for calls
+   * unchanged): the server's clock starts again, so the client may wait held time + timeout.
    */
   private async release(queue: string, pauseEnded: boolean): Promise<void> {
     const gate = this.gate(queue);
