@@ -85,18 +85,40 @@ async function main(): Promise<void> {
   }
 }
 
-/** Every worker is paused: counts what the fleet sends to S3 over the window. */
+/**
+ * Every worker is paused: the S3 requests each sends per minute, from the spacing of its
+ * requests. A count over exactly `seconds` undercounts: the window opens at the pause read that
+ * saw the pause, a worker's heartbeat timer is in step with its pause reads (both start with the
+ * worker, 10 s = 2 TTLs), and each loop runs a little over its period (the sleep restarts after
+ * the request), so the 12th read lands just after the window closes, and so does the 6th
+ * heartbeat when the pause was seen just after one.
+ */
 async function requestsWhilePaused(workers: QueueWorker[], seconds: number): Promise<{ perWorkerPerMinute: number; byCommand: Record<string, number> }> {
-  const total = () => workers.map((w) => w.requestCounts()).reduce<Record<string, number>>((sum, counts) => {
-    for (const [command, n] of Object.entries(counts)) sum[command] = (sum[command] ?? 0) + n;
-    return sum;
-  }, {});
-  const before = total();
-  await sleep(seconds * 1000);
-  const after = total();
-  const perMinute = (n: number) => (n * 60) / seconds / workers.length;
+  const SAMPLE_MS = 50;
+  const seen = workers.map((w) => w.requestCounts());
+  const sentAt = workers.map(() => new Map<string, number[]>());
+  const openedAt = performance.now();
+  while (performance.now() - openedAt < seconds * 1000) {
+    await sleep(SAMPLE_MS);
+    const at = performance.now();
+    workers.forEach((worker, i) => {
+      for (const [command, n] of Object.entries(worker.requestCounts())) {
+        const fresh = n - (seen[i][command] ?? 0);
+        if (fresh <= 0) continue;
+        seen[i][command] = n;
+        sentAt[i].set(command, [...(sentAt[i].get(command) ?? []), ...Array<number>(fresh).fill(at)]);
+      }
+    });
+  }
   const byCommand: Record<string, number> = {};
-  for (const [command, n] of Object.entries(after)) if (n > (before[command] ?? 0)) byCommand[command] = perMinute(n - (before[command] ?? 0));
+  for (const perCommand of sentAt) {
+    for (const [command, times] of perCommand) {
+      const spanMs = times[times.length - 1] - times[0];
+      // n requests span n - 1 intervals; too few to space out, they count over the whole window.
+      const perMinute = times.length >= 2 && spanMs > 0 ? ((times.length - 1) * 60_000) / spanMs : (times.length * 60) / seconds;
+      byCommand[command] = (byCommand[command] ?? 0) + perMinute / workers.length;
+    }
+  }
   return { perWorkerPerMinute: Object.values(byCommand).reduce((a, b) => a + b, 0), byCommand };
 }
 

@@ -28,6 +28,8 @@ export function createStore(config: StoreOptions): QueueStore {
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 3000, requestTimeout: 15000 },
   });
+  // Server time = last Date header + time elapsed since, on the monotonic clock: a step of the
+  // local wall clock (NTP, a resumed VM) must not move the server time we act on.
   let clockOffsetMs: number | null = null;
   s3.middlewareStack.add(
     (next) => async (args) => {
@@ -35,7 +37,7 @@ export function createStore(config: StoreOptions): QueueStore {
       const date = (result.response as { headers?: Record<string, string> }).headers?.date;
       const parsed = date ? Date.parse(date) : NaN;
       // The header is truncated to the second: the middle of that second is the best estimate.
-      if (!Number.isNaN(parsed)) clockOffsetMs = parsed + 500 - Date.now();
+      if (!Number.isNaN(parsed)) clockOffsetMs = parsed + 500 - performance.now();
       return result;
     },
     // Innermost in the deserialize step: sees the raw response, even for 404 and 412 replies.
@@ -52,7 +54,7 @@ export function createStore(config: StoreOptions): QueueStore {
   );
   return {
     s3,
-    serverNow: () => (clockOffsetMs === null ? null : new Date(Date.now() + clockOffsetMs)),
+    serverNow: () => (clockOffsetMs === null ? null : new Date(performance.now() + clockOffsetMs)),
     requestCounts: () => ({ ...counts }),
     describeEndpoint: () => config.endpoint ?? `AWS S3 (${config.region ?? 'default region'})`,
   };

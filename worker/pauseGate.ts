@@ -43,19 +43,27 @@ export class PauseGate {
   private readonly scopedReader = new ScopedPauseReader();
   private readonly control: PauseControl;
   private readonly announced = new Map<string, string>();
+  private readonly monotonicNow: () => number;
 
   constructor(
     private readonly store: QueueStore,
     private readonly bucket: string,
-    private readonly settings: { ttlMs: number; log: WorkerLogger; concerns: (scope: Scope) => boolean },
+    private readonly settings: {
+      ttlMs: number;
+      log: WorkerLogger;
+      concerns: (scope: Scope) => boolean;
+      /** Monotonic milliseconds for the TTL (a local duration, never a time of day); tests pass their own. */
+      monotonicNow?: () => number;
+    },
   ) {
     this.control = new PauseControl(store);
+    this.monotonicNow = settings.monotonicNow ?? (() => performance.now());
   }
 
   async current(): Promise<PauseView> {
-    if (!this.stale && performance.now() - this.refreshedAt < this.settings.ttlMs) return this.view;
+    if (!this.stale && this.monotonicNow() - this.refreshedAt < this.settings.ttlMs) return this.view;
     // The TTL counts from when the read starts: a pause written during it is seen one TTL later at most.
-    const startedAt = performance.now();
+    const startedAt = this.monotonicNow();
     this.stale = false;
     this.view = await this.read();
     this.refreshedAt = startedAt;
