@@ -55,6 +55,11 @@ export class PauseControl {
       throw new PauseError('NotPaused', `${describeTarget(bucket, command.scope)} is not paused`);
     }
     if (command.onlyIfVersion && current?.version !== command.onlyIfVersion) return { resumed: false, previous: current };
+    if (command.onlyIfVersion && current?.resumeAt) {
+      // The seed's auto-resume goes by the server's clock, which the agent's timer cannot know.
+      const notYetMs = Date.parse(current.resumeAt) - (await this.serverNow(bucket)).getTime();
+      if (notYetMs > 0) return { resumed: false, previous: current, notYetMs };
+    }
     if (current?.resumeAt && !command.force && !command.onlyIfVersion) {
       const at = new Date(current.resumeAt);
       throw new PauseError(

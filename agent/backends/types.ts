@@ -45,6 +45,11 @@ export interface ResumeOutcome {
   /** False when `onlyIfVersion` no longer matched: a newer pause replaced the scheduled one. */
   resumed: boolean;
   previous: PauseDetails | null;
+  /**
+   * Set when a scheduled resume came early by the backend's own clock (ours may differ): how
+   * long until resume_at there. Nothing was changed; ask again then.
+   */
+  notYetMs?: number;
 }
 
 /** One adapter per connection; it maps the backend's objects onto the shared resource model. */

@@ -89,6 +89,12 @@ export class ResumeScheduler {
     if (this.stopped) return;
     try {
       const outcome = await this.service.autoResume(id, scope, version, note);
+      if (outcome.notYetMs && this.scheduled.get(key)?.version === version) {
+        this.log.info({ resource: id, scope, notYetMs: outcome.notYetMs }, "auto-resume early by the backend's clock; waiting for it");
+        this.scheduled.delete(key);
+        this.arm(key, id, scope, version, Date.now() + outcome.notYetMs);
+        return;
+      }
       if (outcome.resumed) this.log.info({ resource: id, scope, note }, 'auto-resumed');
       else this.log.info({ resource: id, scope }, 'auto-resume skipped: the pause it was scheduled for was replaced or removed');
       if (this.scheduled.get(key)?.version === version) this.scheduled.delete(key); // not a newer pause armed meanwhile

@@ -196,6 +196,7 @@ export class PauseService {
       }
       throw error;
     }
+    if (outcome.notYetMs) return outcome; // nothing happened yet: the scheduler asks again
     await this.record(outcome.resumed ? 'auto-resume' : 'auto-resume-skipped', 'agent:auto-resume', id, scope, outcome.previous, note);
     return outcome;
   }

@@ -67,6 +67,21 @@ describe('agent/core/scheduler: auto-resume timers', () => {
     }
   }
 
+  it("waits for the backend's clock when it says the resume came early, then asks again", async () => {
+    const resumeAt = Date.now() + 50;
+    answers.push(() => Promise.resolve({ resumed: false, previous: null, notYetMs: 200 }));
+    scheduler.sync('c', [paused('q1', 'v1', resumeAt)]);
+    await callsReach(1);
+    await sleep(120);
+    assert.equal(calls.length, 1, 'not asked again before the backend said');
+    await callsReach(2);
+    assert.ok(calls[1].at - calls[0].at >= 200, `asked again after ${calls[1].at - calls[0].at} ms`);
+    assert.equal(calls[1].version, 'v1');
+    assert.ok(logs.some((l) => /early by the backend's clock/.test(l.msg)));
+    await sleep(20);
+    assert.deepEqual(resumed, ['c/q1'], 'listed again only once it resumed');
+  });
+
   it('resumes on time, not before, with the version it was scheduled for', async () => {
     const resumeAt = Date.now() + 250;
     scheduler.sync('c', [paused('q1', 'v1', resumeAt)]);
