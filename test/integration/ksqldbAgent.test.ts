@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { createServer, type Socket } from 'node:net';
 import { AgentClient } from '../../client/agentClient';
 import { Journal } from '../../agent/core/journal';
 import { OUTSIDE_PAUSER } from '../../agent/core/journalPauses';
@@ -8,7 +9,7 @@ import { eventually } from '../support/bucket';
 import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { cli } from '../support/testEnv';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
-import { KafkaBed, ksql, ksqlHome, ksqlOk, sleep, startStandIn, unique, type Row } from '../standins/ksqldb/testBed';
+import { KafkaBed, ksql, ksqlHome, ksqlOk, orders, sleep, startStandIn, totalsByWho, unique } from '../standins/ksqldb/testBed';
 
 /**
  * KLIP-63's test plan, driven through the agent's HTTP API as the CLI and the editor drive it,
@@ -67,9 +68,6 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
     return created.commandStatus!.queryId!;
   }
 
-  const orders = (from: number, count: number): Row[] =>
-    Array.from({ length: count }, (_, i) => ({ ID: from + i, AMOUNT: from + i, WHO: ['ann', 'bob', 'cy'][(from + i) % 3] }));
-
   const resource = (id: string) => client.resource(id);
   const until = (id: string, accept: (r: Resource) => boolean, what: string, timeoutMs = 20_000) => eventually(() => resource(id), accept, timeoutMs, what);
 
@@ -102,8 +100,14 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
 
     // Older record timestamps make the deadline differ from "now + retention".
     const base = Date.now() - 5 * 60_000;
-    const stamps = await bed.produce(topic, orders(61, 40), { timestamp: (i) => base + i * 1000 });
-    const during = await until(id, (r) => r.backlog.pending === 40 && r.pauseEffect?.status === 'confirmed', 'the lag of 40 with a confirmed pause');
+    const stamps = await bed.produce(topic, orders(61, 20), { timestamp: (i) => base + i * 1000 });
+    const halfway = await until(id, (r) => r.backlog.pending === 20 && r.pauseEffect?.status === 'confirmed', 'the lag of 20 with a confirmed pause');
+    assert.match(halfway.pauseEffect!.detail, /^committed offsets unchanged since \S+ while 20 new records arrived$/);
+    assert.equal(await bed.count(totals), sinkAtPause, 'nothing written while the first 20 waited');
+    // The backlog keeps growing while paused, and the proof keeps its start: the pause still holds.
+    await bed.produce(topic, orders(81, 20), { timestamp: (i) => base + (20 + i) * 1000 });
+    const during = await until(id, (r) => r.backlog.pending === 40, 'the lag grown to 40');
+    assert.deepEqual([during.state, during.pauseEffect?.status, during.pauseEffect?.since], ['paused', 'confirmed', halfway.pauseEffect!.since], 'still confirmed, from the same moment');
     assert.equal(during.backlog.oldestPendingAt, new Date(stamps[0]).toISOString(), 'the oldest unconsumed record is the first produced while paused');
     assert.equal(during.backlog.dataLossAt, new Date(stamps[0] + retentionMs).toISOString(), 'deadline = oldest unconsumed record + the topic\'s retention.ms');
     assert.match(during.pauseEffect!.detail, /^committed offsets unchanged since \S+ while 40 new records arrived$/);
@@ -122,16 +126,12 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
     await assert.rejects(client.resume(id, {}), /is set to auto-resume at .*; use --force to resume it now/);
     const resumed = await client.resume(id, { force: true });
     assert.equal(resumed.previous?.reason, 'schema change downstream');
-    await until(id, (r) => r.state === 'running' && r.backlog.pending === 0 && r.pause === null && r.pauseEffect === null, 'the lag drained after resume');
+    const drained = await until(id, (r) => r.state === 'running' && r.backlog.pending === 0 && r.pause === null && r.pauseEffect === null, 'the lag drained after resume');
+    assert.deepEqual([drained.backlog.oldestPendingAt, drained.backlog.dataLossAt], [null, null], 'nothing waits, so nothing can age out');
+    assert.deepEqual(await bed.committed(group, topic), [100], 'the group committed past every record');
 
-    const all = [...first, ...orders(61, 40)];
-    const expected = new Map<string, Row>();
-    for (const who of ['ann', 'bob', 'cy']) {
-      const mine = all.filter((row) => row.WHO === who);
-      expected.set(who, { TOTAL: mine.reduce((sum, row) => sum + Number(row.AMOUNT), 0), N: mine.length });
-    }
     await eventually(() => bed.count(totals), (n) => n === 100, 10_000, 'one update per input record, 100 in all');
-    assert.deepEqual(await bed.latestByKey(totals), expected, 'SUM and COUNT over all 100 records: nothing lost, nothing counted twice');
+    assert.deepEqual(await bed.latestByKey(totals), totalsByWho([...first, ...orders(61, 40)]), 'SUM and COUNT over all 100 records: nothing lost, nothing counted twice');
 
     const entries = await new Journal(home.paths.journal).read();
     assert.deepEqual(
@@ -240,6 +240,62 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
     assert.ok(partial.capabilities.resume && partial.capabilities.pause, 'both offered: finish the pause, or resume');
     b.releaseCommands();
     await until(id, (r) => r.state === 'paused' && r.stateDetail === 'paused on all 2 servers', 'paused on both once the second server catches up');
+  });
+
+  it('with one of two servers unreachable: says which is unresponsive, keeps listing, pausing and resuming through the other', async () => {
+    const serviceId = unique('svc');
+    let a = await standIn(serviceId);
+    const b = await standIn(serviceId);
+    a.setPeers([b.url]);
+    b.setPeers([a.url]);
+    const topic = await ordersStream(a.url);
+    const sink = unique('copy');
+    const queryId = await createQuery(a.url, `CREATE STREAM COPY WITH (KAFKA_TOPIC='${sink}') AS SELECT * FROM ORDERS EMIT CHANGES;`);
+    const id = `ksql/${queryId}`;
+    await eventually(async () => b.query(queryId) !== undefined, (v) => v, 10_000, 'the second server to apply the CREATE');
+    // a is listed first, so the agent asks it first: its loss is the one that could hurt.
+    await startAgent([a.url, b.url]);
+    await until(id, (r) => r.state === 'running' && r.stateDetail === null, 'running on both');
+
+    // A host that is down: its port accepts connections and never answers (a dead machine
+    // behind a load balancer, or a hung JVM), so every request to it waits for its timeout.
+    const port = Number(new URL(a.url).port);
+    const hostA = a.hostInfo;
+    await a.close();
+    standIns = standIns.filter((s) => s !== a);
+    const silent = await silentListener(port);
+    try {
+      const degraded = await until(id, (r) => r.state === 'running' && r.stateDetail !== null, 'the unreachable server seen', 40_000);
+      assert.equal(degraded.stateDetail, `running on 1 of 2 servers, unresponsive on 1 (${hostA})`);
+      assert.equal(degraded.lastError, null, 'the query itself has no error');
+      await bed.produce(topic, orders(1, 10));
+      await eventually(() => bed.count(sink), (n) => n === 10, 20_000, 'the query still processing on the server that is up');
+      await until(id, (r) => r.backlog.pending === 0, 'the lag drained');
+
+      const started = Date.now();
+      const paused = await client.pause(id, { reason: 'a is down' });
+      // Asking the silent server first would cost its whole 10 s request timeout.
+      assert.ok(Date.now() - started < 8000, `the pause went to the server that answers, without waiting on the dead one (${Date.now() - started} ms)`);
+      assert.equal(paused.resource.state, 'partially-paused', 'paused where it can be seen; the other server is not known to be paused');
+      assert.equal(paused.resource.stateDetail, `paused on 1 of 2 servers (${b.hostInfo}), unresponsive on 1 (${hostA})`);
+      assert.equal(paused.resource.pause?.reason, 'a is down');
+      await bed.produce(topic, orders(11, 5));
+      const held = await until(id, (r) => r.backlog.pending === 5 && r.pauseEffect?.status === 'confirmed', 'the proof from Kafka that nothing consumes');
+      assert.equal(held.state, 'partially-paused');
+      assert.equal(await bed.count(sink), 10, 'nothing processed while paused');
+      assert.ok((await client.snapshot()).resources.some((r) => r.id === id), 'the agent keeps answering');
+    } finally {
+      await silent.close();
+    }
+
+    // The server comes back: it replays the PAUSE from the command topic, so the pause is whole.
+    a = await standIn(serviceId, { port });
+    a.setPeers([b.url]);
+    assert.equal(a.query(queryId)?.paused, true, 'the returning server replayed the pause');
+    await until(id, (r) => r.state === 'paused' && r.stateDetail === 'paused on all 2 servers', 'paused on both once the server is back');
+    await client.resume(id, {});
+    await eventually(() => bed.count(sink), (n) => n === 15, 20_000, 'the held records after resume');
+    await until(id, (r) => r.state === 'running' && r.stateDetail === null && r.backlog.pending === 0, 'running on both and caught up');
   });
 
   it('follows a QUEUED answer through /status until the pause is applied', async () => {
@@ -518,3 +574,24 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
     );
   });
 });
+
+/** Listens on a port, accepts connections and never answers: a server that is unreachable but not refusing. */
+async function silentListener(port: number): Promise<{ close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    close: async () => {
+      // Stop accepting first: the agent keeps connecting, and close() waits for every open socket.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}

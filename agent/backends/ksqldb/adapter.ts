@@ -211,7 +211,8 @@ export class KsqlDbAdapter implements BackendAdapter {
   }
 
   private async requirePauseSupport(): Promise<void> {
-    for (const server of this.rest.servers) {
+    // The server the statement will go to first: a dead first server must not cost a timeout on every pause.
+    for (const server of this.rest.ordered) {
       let cached = this.versions.get(server);
       if (!cached || Date.now() - cached.at > VERSION_TTL_MS) {
         try {

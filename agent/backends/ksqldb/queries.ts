@@ -45,10 +45,11 @@ export function queryState(statusCount: Record<string, number>, hostStatus: Reco
   const servers = (count: number) => `${count} of ${total} ${total === 1 ? 'server' : 'servers'}`;
   const hostsIn = (status: string) => Object.keys(hostStatus).filter((host) => hostStatus[host] === status).sort();
   const named = (status: string) => (hostsIn(status).length ? ` (${hostsIn(status).join(', ')})` : '');
+  // Servers in a state that needs the user (unresponsive, error) are named, so they know which to look at.
   const others = (skip: string) =>
     Object.entries(counts)
       .filter(([status, count]) => status !== skip && count > 0)
-      .map(([status, count]) => `${status === 'UNRESPONSIVE' ? 'unresponsive' : status.toLowerCase()} on ${count}`);
+      .map(([status, count]) => `${status.toLowerCase()} on ${count}${status === 'RUNNING' ? '' : named(status)}`);
 
   if (total === 0) return { state: 'unknown', stateDetail: 'no server reports a status for this query' };
   if (paused === total) return { state: 'paused', stateDetail: total > 1 ? `paused on all ${total} servers` : null };

@@ -30,6 +30,12 @@ export class KsqlRest {
     return this.config.servers.map((s) => s.replace(/\/+$/, ''));
   }
 
+  /** The servers in the order a request tries them: the one that answered last first. */
+  get ordered(): string[] {
+    const servers = this.servers;
+    return servers.map((_server, i) => servers[(this.preferred + i) % servers.length]);
+  }
+
   /** POST /ksql with one or more statements; the entities, in statement order, and who answered. */
   async statements(ksql: string, streamsProperties: Record<string, string> = {}): Promise<{ server: string; entities: unknown[] }> {
     return this.anyServer(async (server) => {

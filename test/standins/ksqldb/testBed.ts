@@ -66,18 +66,20 @@ export class KafkaBed {
     return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
   }
 
-  /** Every record of a topic, read with a throwaway consumer group. */
+  /** Every record of a topic, read with a throwaway consumer group that commits nothing and is deleted afterwards (nothing left behind on a real cluster). */
   async readAll(topic: string): Promise<Array<{ key: string | null; value: Row; timestamp: number; offset: number }>> {
     const total = await this.count(topic);
     const records: Array<{ key: string | null; value: Row; timestamp: number; offset: number }> = [];
     if (total === 0) return records;
-    const consumer = this.kafka.consumer({ groupId: unique('ksqldb-tests-reader'), maxWaitTimeInMs: 100 });
+    const groupId = unique('ksqldb-tests-reader');
+    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     await consumer.connect();
     try {
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       let done!: () => void;
       const complete = new Promise<void>((resolve) => (done = resolve));
       await consumer.run({
+        autoCommit: false,
         eachMessage: async ({ message }) => {
           records.push({ key: message.key ? message.key.toString() : null, value: JSON.parse(String(message.value)) as Row, timestamp: Number(message.timestamp), offset: Number(message.offset) });
           if (records.length >= total) done();
@@ -86,6 +88,7 @@ export class KafkaBed {
       await Promise.race([complete, sleep(20_000).then(() => Promise.reject(new Error(`read ${records.length} of ${total} records of ${topic}`)))]);
     } finally {
       await consumer.disconnect();
+      await this.admin!.deleteGroups([groupId]).catch(() => undefined); // best effort: an empty group also expires by itself
     }
     return records;
   }
@@ -103,11 +106,27 @@ export class KafkaBed {
   }
 }
 
-/** POST /ksql as the ksql CLI would send it; the status and the parsed body. */
-export async function ksql(url: string, statements: string, streamsProperties: Record<string, unknown> = {}): Promise<{ status: number; body: unknown }> {
+/** Order rows the tests feed their streams: ID and AMOUNT count up from `from`, WHO cycles through three names. */
+export function orders(from: number, count: number): Row[] {
+  return Array.from({ length: count }, (_, i) => ({ ID: from + i, AMOUNT: from + i, WHO: ['ann', 'bob', 'cy'][(from + i) % 3] }));
+}
+
+/** What `SUM(AMOUNT) AS TOTAL, COUNT(*) AS N ... GROUP BY WHO` must end at over these rows, by WHO. */
+export function totalsByWho(rows: Row[]): Map<string, Row> {
+  const expected = new Map<string, Row>();
+  for (const row of rows) {
+    const who = String(row.WHO);
+    const current = expected.get(who) ?? { TOTAL: 0, N: 0 };
+    expected.set(who, { TOTAL: Number(current.TOTAL) + Number(row.AMOUNT), N: Number(current.N) + 1 });
+  }
+  return expected;
+}
+
+/** POST /ksql as the ksql CLI would send it; the status and the parsed body. `headers` carry auth for a real server. */
+export async function ksql(url: string, statements: string, streamsProperties: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${url}/ksql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
+    headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json', ...headers },
     body: JSON.stringify({ ksql: statements, streamsProperties }),
     signal: AbortSignal.timeout(30_000),
   });
@@ -115,8 +134,13 @@ export async function ksql(url: string, statements: string, streamsProperties: R
 }
 
 /** Runs statements and fails unless every one answered SUCCESS. */
-export async function ksqlOk(url: string, statements: string, streamsProperties: Record<string, unknown> = {}): Promise<Array<{ commandStatus?: { status: string; queryId: string | null } }>> {
-  const answer = await ksql(url, statements, streamsProperties);
+export async function ksqlOk(
+  url: string,
+  statements: string,
+  streamsProperties: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Array<{ commandStatus?: { status: string; queryId: string | null } }>> {
+  const answer = await ksql(url, statements, streamsProperties, headers);
   if (answer.status !== 200) throw new Error(`ksql ${statements} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return answer.body as Array<{ commandStatus?: { status: string; queryId: string | null } }>;
 }

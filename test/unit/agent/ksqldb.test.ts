@@ -16,6 +16,14 @@ describe('agent/backends/ksqldb: state, versions and lineage from the wire shape
     assert.deepEqual(queryState({ ERROR: 1, RUNNING: 1 }, { 'a:1': 'ERROR', 'b:1': 'RUNNING' }), { state: 'failed', stateDetail: 'error on 1 of 2 servers (a:1), running on 1' });
     assert.deepEqual(queryState({ UNRESPONSIVE: 2 }, {}), { state: 'unknown', stateDetail: 'unresponsive on all 2 servers' });
     assert.deepEqual(queryState({ RUNNING: 1, UNRESPONSIVE: 1 }, {}), { state: 'running', stateDetail: 'running on 1 of 2 servers, unresponsive on 1' });
+    assert.deepEqual(queryState({ RUNNING: 1, UNRESPONSIVE: 1 }, { 'a:1': 'UNRESPONSIVE', 'b:1': 'RUNNING' }), {
+      state: 'running',
+      stateDetail: 'running on 1 of 2 servers, unresponsive on 1 (a:1)',
+    }, 'the server to look at is named');
+    assert.deepEqual(queryState({ PAUSED: 1, UNRESPONSIVE: 1 }, { 'a:1': 'UNRESPONSIVE', 'b:1': 'PAUSED' }), {
+      state: 'partially-paused',
+      stateDetail: 'paused on 1 of 2 servers (b:1), unresponsive on 1 (a:1)',
+    });
     assert.deepEqual(queryState({}, { 'a:1': 'PAUSED', 'b:1': 'RUNNING' }).state, 'partially-paused', 'per-host statuses when statusCount is missing');
     assert.deepEqual(queryState({}, {}), { state: 'unknown', stateDetail: 'no server reports a status for this query' });
   });
