@@ -1,6 +1,7 @@
 import { describeDeploy, type DeployResponse } from '../../protocol/deploy';
 import { PauseError } from '../../protocol/errors';
 import type { CommandContext } from '../commands/commandUi';
+import { OPEN_LOG } from '../commands/runAction';
 
 /** Where the server's complaint about a statement goes: its line and column when ksqlDB gave them. */
 export interface StatementProblem {
@@ -50,7 +51,10 @@ export async function deployFlow(ctx: CommandContext, connection: string, statem
       const position = (key: string) => (typeof error.details?.[key] === 'number' ? (error.details[key] as number) : null);
       editor.showProblem({ message, line: position('line'), column: position('column') });
     }
-    void ctx.ui.showError(`Deploy to ${connection} failed: ${message.replace(/\s*\n\s*/g, ' ')}`);
+    // An action keeps the error up until it is read (VS Code hides an error without one).
+    void ctx.ui.showError(`Deploy to ${connection} failed: ${message.replace(/\s*\n\s*/g, ' ')}`, OPEN_LOG).then((choice) => {
+      if (choice === OPEN_LOG) ctx.openLog();
+    });
     return undefined;
   }
 }

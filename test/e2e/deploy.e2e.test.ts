@@ -97,7 +97,8 @@ describe('extension in code-server: deploy a ksqlDB statement from a .sql file',
     const before = await showQueries();
     const sent = standIn.statements.filter((s) => /^CREATE/i.test(s)).length;
     await clickCodeLens(workbench.page, LENS, 1);
-    await workbench.waitForNotification(/^Deploy to ksql failed: line 2:13: Syntax Error/, PUSH_TIMEOUT_MS);
+    const failure = await workbench.waitForNotification(/^Deploy to ksql failed: line 2:13: Syntax Error/, PUSH_TIMEOUT_MS);
+    assert.deepEqual(failure.buttons, ['Open Log'], 'the error stays up with a way to the agent log');
 
     await openProblemsPanel(workbench.page);
     // `FRM` is on the file's line 7, column 13 (the statement's line 2, as ksqlDB counts).
@@ -110,6 +111,7 @@ describe('extension in code-server: deploy a ksqlDB statement from a .sql file',
     assert.deepEqual(await showQueries(), before, 'SHOW QUERIES is unchanged');
     await clearHovers(workbench.page);
     await workbench.screenshot('deploy-02-problem');
+    await workbench.notifications.dismiss(/^Deploy to ksql failed/);
   });
 
   it('editing the statement clears its problem; the palette command deploys the statement under the cursor', async () => {

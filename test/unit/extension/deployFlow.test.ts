@@ -96,6 +96,16 @@ describe('deploying a statement from the editor', () => {
     assert.deepEqual(ui.of('error').map((e) => e.text), ['Deploy to ksql failed: cannot reach the agent']);
   });
 
+  it('keeps a failure up with an action that opens the agent log', async () => {
+    const { api } = scriptedApi([new PauseError('BadRequest', 'line 1:1: Syntax Error')]);
+    let logsOpened = 0;
+    ui.onError('Open Log');
+    await deployFlow({ ...context(api), openLog: () => (logsOpened += 1) }, 'ksql', STATEMENT, recordingEditor());
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(ui.of('error').map((e) => e.offered), [['Open Log']]);
+    assert.equal(logsOpened, 1);
+  });
+
   it('maps ksqlDB\'s 1-based line:column, counted from the statement, into the document', () => {
     const start = { line: 4, character: 2 };
     assert.deepEqual(problemPosition(start, 1, 8), { line: 4, character: 9 }, 'on the first line, after the statement\'s indent');
