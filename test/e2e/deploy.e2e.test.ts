@@ -91,6 +91,7 @@ describe('extension in code-server: deploy a ksqlDB statement from a .sql file',
     await waitForLocator(workbench.page.locator('.monaco-list-row.selected', { hasText: queryId }), `${queryId} selected in the tree`, async () => 'not selected', PUSH_TIMEOUT_MS);
     await clearHovers(workbench.page);
     await workbench.screenshot('deploy-01-deployed');
+    await workbench.notifications.dismiss(/^Created ksql\//);
   });
 
   it('a bad statement shows as a problem on its line and changes nothing on the server', async () => {
