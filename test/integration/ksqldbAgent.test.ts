@@ -205,7 +205,8 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
     );
   });
 
-  it('with two servers a pause reaches both; a pause seen on one of two shows as partially paused', async () => {
+  /** Two stand-in servers sharing one command topic, and a pass-through query both run. */
+  async function twoServersRunningCopy() {
     const serviceId = unique('svc');
     const a = await standIn(serviceId);
     const b = await standIn(serviceId);
@@ -214,8 +215,12 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
     const topic = await ordersStream(a.url);
     const sink = unique('copy');
     const queryId = await createQuery(a.url, `CREATE STREAM COPY WITH (KAFKA_TOPIC='${sink}') AS SELECT * FROM ORDERS EMIT CHANGES;`);
-    const id = `ksql/${queryId}`;
     await eventually(async () => b.query(queryId) !== undefined, (v) => v, 10_000, 'the second server to apply the CREATE from the command topic');
+    return { serviceId, a, b, topic, sink, queryId, id: `ksql/${queryId}` };
+  }
+
+  it('with two servers a pause reaches both; a pause seen on one of two shows as partially paused', async () => {
+    const { a, b, topic, sink, queryId, id } = await twoServersRunningCopy();
     await startAgent([a.url, b.url]);
     await until(id, (r) => r.state === 'running', 'running on both');
 
@@ -243,16 +248,9 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
   });
 
   it('with one of two servers unreachable: says which is unresponsive, keeps listing, pausing and resuming through the other', async () => {
-    const serviceId = unique('svc');
-    let a = await standIn(serviceId);
-    const b = await standIn(serviceId);
-    a.setPeers([b.url]);
-    b.setPeers([a.url]);
-    const topic = await ordersStream(a.url);
-    const sink = unique('copy');
-    const queryId = await createQuery(a.url, `CREATE STREAM COPY WITH (KAFKA_TOPIC='${sink}') AS SELECT * FROM ORDERS EMIT CHANGES;`);
-    const id = `ksql/${queryId}`;
-    await eventually(async () => b.query(queryId) !== undefined, (v) => v, 10_000, 'the second server to apply the CREATE');
+    const started = await twoServersRunningCopy();
+    const { serviceId, b, topic, sink, queryId, id } = started;
+    let a = started.a;
     // a is listed first, so the agent asks it first: its loss is the one that could hurt.
     await startAgent([a.url, b.url]);
     await until(id, (r) => r.state === 'running' && r.stateDetail === null, 'running on both');

@@ -133,7 +133,9 @@ describe('Querator through the gateway: producers and consumers across pauses (r
 
     // Pause 2 ends by its own timeout.
     await eventually(async () => produced.size, (n) => n >= 180 || failure !== null, 30_000, '180 items produced');
-    const paused2 = await env.api.pause(id, { reason: 'self-ending', resumeAfter: '2s' });
+    // Long enough that a consumer's lease, sent once its last one came back from the server (up
+    // to one 1 s request_timeout in), is held for a whole request_timeout before the pause ends.
+    const paused2 = await env.api.pause(id, { reason: 'self-ending', resumeAfter: '4s' });
     const pause2 = Date.now();
     const resumeAt2 = Date.parse(paused2.pause.resumeAt!);
     await waitForResource(env, queue, (r) => r.state === 'running', 'the pause to end by itself', 8000);
