@@ -54,3 +54,11 @@ export class PauseError extends Error {
     return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
   }
 }
+
+/**
+ * A refusal that asking again cannot change (ksqlDB: a query linked to a source table, an
+ * unknown query id). Anything else (unreachable, 5xx, a Connect rebalance) may pass.
+ */
+export function isPermanentRefusal(error: unknown): boolean {
+  return error instanceof PauseError && (error.code === 'BadRequest' || error.code === 'NotFound' || error.code === 'Unsupported');
+}

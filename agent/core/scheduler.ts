@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { PauseError } from '../../protocol/errors';
+import { isPermanentRefusal, PauseError } from '../../protocol/errors';
 import type { Resource, Scope } from '../../protocol/resource';
 import type { PauseService } from './service';
 
@@ -14,14 +14,6 @@ interface Scheduled {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long after a failed auto-resume it is tried again, unless the failure is permanent. */
 export const RETRY_MS = 10_000;
-
-/**
- * A refusal that asking again cannot change (ksqlDB: a query linked to a source table, an
- * unknown query id). Anything else (unreachable, 5xx, a Connect rebalance) may pass.
- */
-export function isPermanentRefusal(error: unknown): boolean {
-  return error instanceof PauseError && (error.code === 'BadRequest' || error.code === 'NotFound' || error.code === 'Unsupported');
-}
 
 /**
  * Runs auto-resumes for every pause that carries a resume time, whoever made it. It follows the

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BulkResult, PauseUpstreamResponse } from '../../protocol/api';
 import type { DeployRequest } from '../../protocol/deploy';
-import { PauseError } from '../../protocol/errors';
+import { isPermanentRefusal, PauseError } from '../../protocol/errors';
 import { upstreamOf } from '../../protocol/lineage';
 import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
 import { resourceId, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
@@ -14,7 +14,6 @@ import type { ConnectionConfig } from '../config/connectionsFile';
 import type { Journal, JournalEntry } from './journal';
 import { JournalPauseDetails, toDetails } from './journalPauses';
 import { groupMembers, groupsTargeting, newPauseGroup, withPauseGroups } from './pauseGroups';
-import { isPermanentRefusal } from './scheduler';
 
 export interface Connection {
   config: ConnectionConfig;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { isPermanentRefusal, ResumeScheduler } from '../../../agent/core/scheduler';
+import { ResumeScheduler } from '../../../agent/core/scheduler';
 import type { ResumeOutcome } from '../../../agent/backends/types';
-import { PauseError } from '../../../protocol/errors';
+import { isPermanentRefusal, PauseError } from '../../../protocol/errors';
 import { blankResource, type Resource, type Scope } from '../../../protocol/resource';
 
 const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: false };
