@@ -7,6 +7,7 @@ import { fetchServerTime, isNotFound, isPreconditionFailed, type QueueStore } fr
 import { decodePauseState, encodePauseState, formatTimestamp } from './controlObject';
 import { CONDITIONAL_WRITE_PROBE_KEY, describeTarget, pauseKey } from './layout';
 import { readObject } from './objects';
+import { readControlObject } from './pauseReads';
 
 /** Pause and resume through the control objects of seed 003, with the seed's conditional writes. */
 export class PauseControl {
@@ -44,17 +45,15 @@ export class PauseControl {
 
   async resume(bucket: string, command: ResumeCommand): Promise<ResumeOutcome> {
     const key = pauseKey(command.scope);
-    const current = await this.read(bucket, command.scope).catch((error: unknown) => {
-      // An unreadable control object still pauses the queue; resuming it must stay possible.
-      if (error instanceof Error && /control object/.test(error.message)) return null;
-      throw error;
-    });
-    const exists = current !== null || (await readObject(this.store, bucket, key)) !== null;
-    if (!exists) {
+    const what = describeTarget(bucket, command.scope);
+    const object = await readObject(this.store, bucket, key);
+    if (!object) {
       if (command.onlyIfVersion) return { resumed: false, previous: null };
-      throw new PauseError('NotPaused', `${describeTarget(bucket, command.scope)} is not paused`);
+      throw new PauseError('NotPaused', `${what} is not paused`);
     }
-    if (command.onlyIfVersion && current?.version !== command.onlyIfVersion) return { resumed: false, previous: current };
+    // An unreadable control object still pauses the queue; resuming it must stay possible.
+    const current = readControlObject(key, object).pause;
+    if (command.onlyIfVersion && object.etag !== command.onlyIfVersion) return { resumed: false, previous: current };
     if (command.onlyIfVersion && current?.resumeAt) {
       // The seed's auto-resume goes by the server's clock, which the agent's timer cannot know.
       const notYetMs = Date.parse(current.resumeAt) - (await this.serverNow(bucket)).getTime();
@@ -64,15 +63,17 @@ export class PauseControl {
       const at = new Date(current.resumeAt);
       throw new PauseError(
         'Conflict',
-        `${describeTarget(bucket, command.scope)} is set to auto-resume at ${formatTimestamp(at)} (${describeFromNow(at, this.store.serverNow() ?? new Date())}); use --force to resume it now`,
+        `${what} is set to auto-resume at ${formatTimestamp(at)} (${describeFromNow(at, this.store.serverNow() ?? new Date())}); use --force to resume it now`,
       );
     }
     try {
-      // Scheduled resumes delete only the exact pause they were scheduled for.
-      await this.store.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: command.onlyIfVersion ?? undefined }));
+      // Only the pause that was read is deleted: one written since (a forced pause, say) stays.
+      await this.store.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: object.etag ?? undefined }));
     } catch (error) {
-      if (command.onlyIfVersion && (isPreconditionFailed(error) || isNotFound(error))) return { resumed: false, previous: current };
-      throw error;
+      if (!isPreconditionFailed(error) && !isNotFound(error)) throw error;
+      if (command.onlyIfVersion) return { resumed: false, previous: current };
+      if (isNotFound(error)) throw new PauseError('NotPaused', `${what} was resumed by someone else while this resume ran; it is not paused`);
+      throw new PauseError('Conflict', `${what} was paused again while this resume ran, so that newer pause was left in place; run status to see it, then resume again`);
     }
     return { resumed: true, previous: current };
   }
