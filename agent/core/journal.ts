@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { PauseGroupRef, Scope } from '../../protocol/resource';
@@ -57,7 +57,7 @@ export class Journal {
   async append(entry: Omit<JournalEntry, 'at'> & { at?: string }): Promise<JournalEntry> {
     const full = JournalEntry.parse({ ...entry, at: entry.at ?? new Date().toISOString() });
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    await appendFile(this.path, `${JSON.stringify(full)}\n`, { mode: 0o600 });
+    await appendLine(this.path, JSON.stringify(full));
     // Index our own line now (and anything others appended before it), in file order.
     await this.refreshIndex();
     return full;
@@ -145,6 +145,22 @@ export class Journal {
   private index(entry: JournalEntry): void {
     if (entry.scope !== null) return;
     if (PAUSE_STARTS.has(entry.action) || PAUSE_ENDS.has(entry.action)) this.latest.set(entry.resource, entry);
+  }
+}
+
+/**
+ * One `write` in append mode (atomic for a short line). A last line torn by a crash has no
+ * newline; without one first, the new line would be glued to it and lost with it.
+ */
+async function appendLine(path: string, line: string): Promise<void> {
+  const handle = await open(path, 'a+', 0o600);
+  try {
+    const { size } = await handle.stat();
+    const last = Buffer.alloc(1);
+    if (size > 0) await handle.read(last, 0, 1, size - 1);
+    await handle.write(`${size > 0 && last[0] !== 0x0a ? '\n' : ''}${line}\n`);
+  } finally {
+    await handle.close();
   }
 }
 

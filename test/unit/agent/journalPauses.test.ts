@@ -234,6 +234,16 @@ describe('agent/core/journal: the index of active pauses', () => {
     assert.ok(await journal.activePause('k/C'));
   });
 
+  it('starts its append on a new line after a last line torn by a crash, so the append is not lost with it', async () => {
+    appendFileSync(path, line('pause', 'k/A', 'before the crash') + line('pause', 'k/B').slice(0, 30));
+    const journal = new Journal(path);
+    await journal.append({ action: 'pause', by: 'a', resource: 'k/C', scope: null, pausedBy: 'alice', reason: 'after the crash', resumeAt: '2030-01-01T00:00:00Z', version: null, via: 'agent', note: null });
+    assert.equal((await journal.activePause('k/C'))?.reason, 'after the crash');
+    assert.deepEqual((await new Journal(path).read()).map((e) => e.resource), ['k/A', 'k/C'], 'read from the file anew');
+    await journal.append({ action: 'resume', by: 'a', resource: 'k/C', scope: null, pausedBy: null, reason: null, resumeAt: null, version: null, via: 'agent', note: null });
+    assert.equal(await new Journal(path).activePause('k/C'), null, 'an intact last line gets no blank line before the next');
+  });
+
   it('indexes its own appends in file order with everyone else\'s', async () => {
     const journal = new Journal(path);
     await journal.append({ action: 'pause', by: 'a', resource: 'k/A', scope: null, pausedBy: 'a', reason: 'mine', resumeAt: null, version: 'v1', via: 'agent', note: null });
