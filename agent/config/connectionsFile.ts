@@ -26,7 +26,8 @@ export const ConnectionsFile = z
     });
   });
 
-export type ConnectionsFile = { connections: ConnectionConfig[] };
+/** `missing`: there is no file, which lists no connections (the agent, once running, keeps its last good ones). */
+export type ConnectionsFile = { connections: ConnectionConfig[]; missing?: boolean };
 
 /** A missing file means "no connections yet"; anything unreadable is an error naming the file. */
 export async function loadConnections(path: string): Promise<ConnectionsFile> {
@@ -34,7 +35,7 @@ export async function loadConnections(path: string): Promise<ConnectionsFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { connections: [] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { connections: [], missing: true };
     throw new Error(`cannot read connections file ${path}: ${(error as Error).message}`);
   }
   return parseConnections(text, path);

@@ -56,12 +56,24 @@ export class AgentCore {
       this.store.setConfigError((error as Error).message);
       return;
     }
+    const kept = this.service.connectionList().length;
+    if (file.missing && kept) {
+      // Editors that save by rename leave the file missing for a moment, and a deleted file is
+      // more likely a mistake than a wish to forget every connection (and its auto-resumes).
+      const message = `connections file ${this.options.connectionsPath} is missing; keeping the ${kept} connection(s) it last listed. Restore it, or save it with "connections": [] to remove them`;
+      this.options.log.error(message);
+      this.store.setConfigError(message);
+      return;
+    }
     this.store.setConfigError(null);
     await this.poller.stop();
     await this.service.configure(file.connections);
     const names = new Set(file.connections.map((c) => c.name));
     for (const connection of this.store.snapshot().connections) {
-      if (!names.has(connection.name)) this.store.removeConnection(connection.name);
+      if (names.has(connection.name)) continue;
+      this.store.removeConnection(connection.name);
+      // Its auto-resumes are re-armed from the first listing if it comes back.
+      this.scheduler.forget(connection.name);
     }
     this.options.log.info({ connections: [...names] }, 'connections loaded');
     this.poller.start(this.service.connectionList());

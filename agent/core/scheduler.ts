@@ -53,6 +53,11 @@ export class ResumeScheduler {
     }
   }
 
+  /** Cancels every auto-resume of a connection that is no longer configured. */
+  forget(connection: string): void {
+    for (const key of [...this.scheduled.keys()]) if (key.startsWith(`${connection}/`)) this.cancel(key);
+  }
+
   stop(): void {
     this.stopped = true;
     for (const key of [...this.scheduled.keys()]) this.cancel(key);

@@ -184,6 +184,11 @@ export class PauseService {
    * refusal is journaled (the scheduler then stops trying); other failures are left to retry.
    */
   async autoResume(address: string, scope: Scope | null, version: string, note: string): Promise<ResumeOutcome> {
+    const connectionName = address.slice(0, address.indexOf('/'));
+    if (!this.connections.has(connectionName)) {
+      // Not a refusal by the backend: the pause is still there, so it must be tried again.
+      throw new PauseError('BackendUnavailable', `connection "${connectionName}" is not configured right now; the auto-resume of ${address} waits for it`);
+    }
     const { connection, name, id } = this.locate(address);
     let outcome: ResumeOutcome;
     try {
