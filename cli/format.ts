@@ -2,6 +2,7 @@ import type { BulkResult, PauseUpstreamResponse } from '../protocol/api';
 import { describeFromNow, humanDuration } from '../protocol/duration';
 import type { Snapshot } from '../protocol/messages';
 import type { PauseDetails, Resource, ScopedPause } from '../protocol/resource';
+import { singleLine } from '../protocol/printable';
 
 /** Text output shaped like seed 003's examples of `buquet status` and `buquet workers`. */
 export function formatStatus(resource: Resource, now = new Date()): string {
@@ -29,7 +30,7 @@ export function formatWorkers(resource: Resource, now = new Date()): string {
   lines.push('');
   if (resource.pause) {
     lines.push(`Queue Status: PAUSED (since ${humanDuration(now.getTime() - Date.parse(resource.pause.pausedAt))} ago)`);
-    if (resource.pause.reason) lines.push(`Reason: ${resource.pause.reason}`);
+    if (resource.pause.reason) lines.push(`Reason: ${singleLine(resource.pause.reason)}`);
     if (resource.pause.resumeAt) lines.push(`Auto-resume: ${describeFromNow(new Date(resource.pause.resumeAt), now)}`);
   } else {
     lines.push(`Queue Status: ${statusWord(resource)}`);
@@ -96,17 +97,17 @@ export function formatGroupPause(outcome: PauseUpstreamResponse): string {
 }
 
 function pauseLines(pause: PauseDetails, now: Date): string[] {
-  const lines = [`Paused at: ${trimMillis(pause.pausedAt)}`, `Paused by: ${pause.pausedBy}`];
-  if (pause.reason) lines.push(`Reason: ${pause.reason}`);
+  const lines = [`Paused at: ${trimMillis(pause.pausedAt)}`, `Paused by: ${singleLine(pause.pausedBy)}`];
+  if (pause.reason) lines.push(`Reason: ${singleLine(pause.reason)}`);
   lines.push(`Auto-resume: ${pause.resumeAt ? `${describeFromNow(new Date(pause.resumeAt), now)} (${trimMillis(pause.resumeAt)})` : 'none (manual resume)'}`);
   return lines;
 }
 
 function scopedLine(scoped: ScopedPause, now: Date): string {
   const label = scoped.scope.type === 'shard' ? `shard ${scoped.scope.value}` : `task type ${scoped.scope.value}`;
-  const reason = scoped.pause.reason ? `: ${scoped.pause.reason}` : '';
+  const reason = scoped.pause.reason ? `: ${singleLine(scoped.pause.reason)}` : '';
   const auto = scoped.pause.resumeAt ? `, auto-resume ${describeFromNow(new Date(scoped.pause.resumeAt), now)}` : '';
-  return `Paused ${label} by ${scoped.pause.pausedBy} since ${trimMillis(scoped.pause.pausedAt)}${reason}${auto}`;
+  return `Paused ${label} by ${singleLine(scoped.pause.pausedBy)} since ${trimMillis(scoped.pause.pausedAt)}${reason}${auto}`;
 }
 
 function statusWord(resource: Resource): string {
@@ -130,7 +131,7 @@ function summary(resource: Resource, now: Date): string {
   if (resource.lastError && resource.state === 'unknown') return resource.lastError;
   const parts: string[] = [];
   if (resource.pause) {
-    parts.push(`by ${resource.pause.pausedBy}${resource.pause.reason ? `: ${resource.pause.reason}` : ''}`);
+    parts.push(`by ${singleLine(resource.pause.pausedBy)}${resource.pause.reason ? `: ${singleLine(resource.pause.reason)}` : ''}`);
     if (resource.pause.resumeAt) parts.push(`auto-resume ${describeFromNow(new Date(resource.pause.resumeAt), now)}`);
   }
   if (resource.stateDetail) parts.push(resource.stateDetail);

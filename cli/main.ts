@@ -14,6 +14,7 @@ import { DirectApi } from './directApi';
 import { formatBulk, formatGroupPause, formatList, formatPaused, formatStatus, formatWorkers } from './format';
 import { formatPeek } from './formatPeek';
 import { PeekRequest } from '../protocol/peek';
+import { printable } from '../protocol/printable';
 
 interface GlobalOptions {
   home?: string;
@@ -32,7 +33,9 @@ export interface CliIo {
 const PROCESS_IO: CliIo = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
 
 export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
-  const out = io.out;
+  // Names, reasons and errors come from backends and other users: nothing reaches the terminal raw.
+  const out = (text: string) => io.out(printable(text));
+  const err = (text: string) => io.err(printable(text));
   const program = new Command('pipeline-pause')
     .description('Pause and resume the stages of your data pipelines.')
     .version(VERSION)
@@ -40,7 +43,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .option('--connections <file>', 'connections file (default <home>/connections.json or $PIPELINE_PAUSE_CONNECTIONS)')
     .option('--no-agent', 'work in this process even if an agent is running')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+    .configureOutput({ writeOut: (text) => out(text.trimEnd()), writeErr: (text) => err(text.trimEnd()) });
 
   const paths = (): AgentPaths => {
     const options = program.opts<GlobalOptions>();
@@ -246,7 +249,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
       return error.exitCode === 0 ? 0 : 2; // commander already printed the usage problem
     }
     const failure = error instanceof PauseError ? error : new PauseError('Internal', (error as Error).message);
-    io.err(`error: ${failure.message}`);
+    err(`error: ${failure.message}`);
     return USAGE_CODES.has(failure.code) ? 2 : 1;
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { PauseError } from './errors';
+import { NO_CONTROL_CHARACTERS } from './printable';
 import { Scope } from './resource';
 
 const durationText = z.string().transform((text, ctx) => {
@@ -12,10 +13,19 @@ const durationText = z.string().transform((text, ctx) => {
   }
 });
 
+/** Text shown to every user of the resource: one line, nothing a terminal would act on. */
+function shownText(max: number) {
+  return z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'one line of text, without control or bidirectional-override characters');
+}
+
+/** Who paused or stopped: anyone but the agent itself, whose `agent:` name marks its own actions (auto-resume). */
+const pausedBy = shownText(256).refine((who) => !/^agent:/i.test(who), 'names starting with "agent:" are the agent\'s own; say who you are, e.g. user:alice');
+const reason = shownText(1024);
+
 /** Who, why and until when: the same for a pause of one resource and of a group. */
 const pauseDetailFields = {
-  reason: z.string().trim().min(1).max(1024).optional(),
-  pausedBy: z.string().trim().min(1).max(256).optional(),
+  reason: reason.optional(),
+  pausedBy: pausedBy.optional(),
   resumeAfter: durationText.optional(),
   resumeAt: z.iso.datetime({ offset: true, message: 'resumeAt must be an RFC 3339 time, e.g. 2026-01-29T06:00:00Z' }).optional(),
 };
@@ -37,7 +47,7 @@ export type PauseRequest = z.output<typeof PauseRequest>;
  * with one reason and one auto-resume time (resolved once, so every member resumes together).
  */
 export const PauseUpstreamRequest = z
-  .object({ ...pauseDetailFields, name: z.string().trim().min(1).max(128).optional() })
+  .object({ ...pauseDetailFields, name: shownText(128).optional() })
   .strict()
   .refine(...oneResumeTime);
 export type PauseUpstreamRequestInput = z.input<typeof PauseUpstreamRequest>;
@@ -54,10 +64,7 @@ export type ResumeRequest = z.output<typeof ResumeRequest>;
 
 /** Body of POST .../stop: who and why, as for a pause; a stop has no auto-resume. */
 export const StopRequest = z
-  .object({
-    reason: z.string().trim().min(1).max(1024).optional(),
-    pausedBy: z.string().trim().min(1).max(256).optional(),
-  })
+  .object({ reason: reason.optional(), pausedBy: pausedBy.optional() })
   .strict();
 export type StopRequestInput = z.input<typeof StopRequest>;
 export type StopRequest = z.output<typeof StopRequest>;

@@ -27,7 +27,14 @@ export const PauseDetails = z.object({
 export type PauseDetails = z.infer<typeof PauseDetails>;
 
 export const Scope = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('task-type'), value: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a task type is 1-128 letters, digits, "_", "." or "-"') }),
+  z.object({
+    type: z.literal('task-type'),
+    value: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a task type is 1-128 letters, digits, "_", "." or "-"')
+      // "." and ".." would name the pause folder itself or its parent once in a key path.
+      .refine((type) => type !== '.' && type !== '..', 'a task type cannot be "." or ".."'),
+  }),
   z.object({ type: z.literal('shard'), value: z.string().regex(/^[0-9a-f]{1,4}$/, 'a shard is 1-4 lowercase hex digits, as buquet names shards') }),
 ]);
 export type Scope = z.infer<typeof Scope>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionName } from '../connectionFields';
+import { connectionName, endpointUrl } from '../connectionFields';
 import { KafkaAccess } from '../../kafka/access';
 
 export const KafkaConnectConfig = z
@@ -7,7 +7,7 @@ export const KafkaConnectConfig = z
     name: connectionName,
     kind: z.literal('kafka-connect'),
     description: z.string().optional(),
-    url: z.url().describe('REST URL of any worker of the Kafka Connect cluster, e.g. http://127.0.0.1:8083.'),
+    url: endpointUrl().describe('REST URL of any worker of the Kafka Connect cluster, e.g. http://127.0.0.1:8083.'),
     connectors: z
       .array(z.string().min(1))
       .min(1)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionName } from '../connectionFields';
+import { connectionName, endpointUrl } from '../connectionFields';
 import { KafkaAccess } from '../../kafka/access';
 
 export const KsqlDbConfig = z
@@ -8,7 +8,7 @@ export const KsqlDbConfig = z
     kind: z.literal('ksqldb'),
     description: z.string().optional(),
     servers: z
-      .array(z.url())
+      .array(endpointUrl())
       .min(1)
       .describe('REST endpoints (http://host:8088) of the servers of one ksqlDB cluster. Each request goes to the first that answers; every server reports the query states of all of them.'),
     auth: z

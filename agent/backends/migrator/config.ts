@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionName } from '../connectionFields';
+import { connectionName, endpointUrl } from '../connectionFields';
 import { parseDuration } from '../../../protocol/duration';
 
 const duration = z.string().refine(
@@ -19,7 +19,7 @@ export const RelationalMigratorConfig = z
     name: connectionName,
     kind: z.literal('relational-migrator'),
     description: z.string().optional(),
-    url: z.url().default('http://127.0.0.1:8278').describe('Base URL of Relational Migrator (its REST API is under /api/v1).'),
+    url: endpointUrl().default('http://127.0.0.1:8278').describe('Base URL of Relational Migrator (its REST API is under /api/v1).'),
     cdcRetention: duration
       .optional()
       .describe("How long the source database keeps its change log (binlog / WAL / CDC tables), e.g. 72h or 3d. Turns the Migrator's warning into a deadline: a job paused longer than this loses events."),

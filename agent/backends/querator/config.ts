@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionName } from '../connectionFields';
+import { connectionName, endpointUrl } from '../connectionFields';
 import { PauseMode } from './pauseState';
 
 export const QueratorConfig = z
@@ -7,8 +7,8 @@ export const QueratorConfig = z
     name: connectionName,
     kind: z.literal('querator'),
     description: z.string().optional(),
-    endpoint: z
-      .url({ protocol: /^http$/, message: 'the Querator endpoint is an http:// URL, e.g. http://127.0.0.1:2319' })
+    endpoint:
+      endpointUrl({ protocol: /^http$/, message: 'the Querator endpoint is an http:// URL, e.g. http://127.0.0.1:2319' })
       .refine((url) => new URL(url).pathname === '/', 'the Querator endpoint is scheme, host and port only (Querator serves /v1/... at the root)')
       .describe('The Querator server (DUH-RPC over HTTP), e.g. http://127.0.0.1:2319.'),
     gatewayPort: z

@@ -5,7 +5,7 @@ import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, Resum
 import { createStore, toPauseError, type QueueStore } from '../../../buquet/client';
 import type { S3QueueConfig } from './config';
 import { PauseControl } from '../../../buquet/pauseControl';
-import { describeScope, LEASES_PREFIX, READY_PREFIX, WORKERS_PREFIX } from '../../../buquet/layout';
+import { DEFAULT_SHARDS, describeScope, LEASES_PREFIX, READY_PREFIX, WORKERS_PREFIX } from '../../../buquet/layout';
 import { pauseMetrics } from './metrics';
 import { listObjects, ObjectCache } from '../../../buquet/objects';
 import { readGlobalPause, ScopedPauseReader } from '../../../buquet/pauseReads';
@@ -42,6 +42,9 @@ export class S3QueueAdapter implements BackendAdapter {
 
   async pause(name: string, command: PauseCommand): Promise<PauseDetails> {
     const bucket = this.requireBucket(name);
+    if (command.scope?.type === 'shard' && !DEFAULT_SHARDS.includes(command.scope.value)) {
+      throw new PauseError('BadRequest', `shard "${command.scope.value}" is not a shard of queue "${bucket}": buquet's 16 shards are 0-f, the first hex digit of a task id`);
+    }
     try {
       const details = await this.control.pause(bucket, command);
       if (!command.scope) this.metrics.observe(this.labels(bucket), details);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionName } from '../connectionFields';
+import { connectionName, endpointUrl } from '../connectionFields';
 
 export const S3QueueConfig = z
   .object({
@@ -10,7 +10,7 @@ export const S3QueueConfig = z
       .array(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name is 3-63 lowercase letters, digits, "." or "-"'))
       .min(1)
       .describe('Buckets that each hold one buquet queue.'),
-    endpoint: z.url().optional().describe('S3-compatible endpoint; omit for AWS. Path-style addressing is used whenever it is set, as buquet does.'),
+    endpoint: endpointUrl().optional().describe('S3-compatible endpoint; omit for AWS. Path-style addressing is used whenever it is set, as buquet does.'),
     region: z.string().optional().describe('Defaults to the AWS SDK chain (AWS_REGION, profile), then us-east-1.'),
     profile: z.string().optional().describe('Named profile from ~/.aws/config and ~/.aws/credentials; credentials are never stored in this file.'),
     pollIntervalSeconds: z.number().min(0.2).max(3600).default(2),
