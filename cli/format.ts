@@ -1,5 +1,5 @@
 import type { BulkResult, PauseUpstreamResponse } from '../protocol/api';
-import { describeFromNow, humanDuration } from '../protocol/duration';
+import { describeAutoResume, describeFromNow, humanDuration } from '../protocol/duration';
 import type { Snapshot } from '../protocol/messages';
 import type { PauseDetails, Resource, ScopedPause } from '../protocol/resource';
 import { singleLine } from '../protocol/printable';
@@ -31,7 +31,7 @@ export function formatWorkers(resource: Resource, now = new Date()): string {
   if (resource.pause) {
     lines.push(`Queue Status: PAUSED (since ${humanDuration(now.getTime() - Date.parse(resource.pause.pausedAt))} ago)`);
     if (resource.pause.reason) lines.push(`Reason: ${singleLine(resource.pause.reason)}`);
-    if (resource.pause.resumeAt) lines.push(`Auto-resume: ${describeFromNow(new Date(resource.pause.resumeAt), now)}`);
+    if (resource.pause.resumeAt) lines.push(`Auto-resume: ${describeAutoResume(resource.pause, now)}`);
   } else {
     lines.push(`Queue Status: ${statusWord(resource)}`);
   }
@@ -99,7 +99,7 @@ export function formatGroupPause(outcome: PauseUpstreamResponse): string {
 function pauseLines(pause: PauseDetails, now: Date): string[] {
   const lines = [`Paused at: ${trimMillis(pause.pausedAt)}`, `Paused by: ${singleLine(pause.pausedBy)}`];
   if (pause.reason) lines.push(`Reason: ${singleLine(pause.reason)}`);
-  lines.push(`Auto-resume: ${pause.resumeAt ? `${describeFromNow(new Date(pause.resumeAt), now)} (${trimMillis(pause.resumeAt)})` : 'none (manual resume)'}`);
+  lines.push(`Auto-resume: ${describeAutoResume(pause, now)}${pause.resumeAt ? ` (${trimMillis(pause.resumeAt)})` : ''}`);
   return lines;
 }
 
@@ -132,7 +132,7 @@ function summary(resource: Resource, now: Date): string {
   const parts: string[] = [];
   if (resource.pause) {
     parts.push(`by ${singleLine(resource.pause.pausedBy)}${resource.pause.reason ? `: ${singleLine(resource.pause.reason)}` : ''}`);
-    if (resource.pause.resumeAt) parts.push(`auto-resume ${describeFromNow(new Date(resource.pause.resumeAt), now)}`);
+    if (resource.pause.resumeAt) parts.push(`auto-resume ${describeAutoResume(resource.pause, now)}`);
   }
   if (resource.stateDetail) parts.push(resource.stateDetail);
   if (resource.backlog.pending !== null) parts.push(`${resource.backlog.pending.toLocaleString('en-US')} pending`);

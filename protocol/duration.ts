@@ -13,6 +13,13 @@ export function parseDuration(text: string): number {
   return value;
 }
 
+/** When a pause ends by itself: "in 25 minutes", "due now", or that the backend refused it. */
+export function describeAutoResume(pause: { resumeAt: string | null; autoResumeRefused?: string | null }, now: Date): string {
+  if (!pause.resumeAt) return 'none (manual resume)';
+  if (pause.autoResumeRefused) return `refused by the backend (${pause.autoResumeRefused}); resume it by hand`;
+  return describeFromNow(new Date(pause.resumeAt), now);
+}
+
 /** "in 25 minutes", "in 2 hours" for auto-resume lines; rounds to whole minutes like the seed. */
 export function describeFromNow(target: Date, now: Date): string {
   const deltaMs = target.getTime() - now.getTime();

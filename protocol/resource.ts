@@ -23,6 +23,11 @@ export const PauseDetails = z.object({
   /** Opaque version of the pause as the backend stores it (an S3 ETag): lets a scheduled
    * resume remove exactly the pause it was scheduled for and never a newer one. */
   version: z.string().nullable(),
+  /**
+   * Set when the backend refused the scheduled resume for good (a ksqlDB query that reads a
+   * source table, say): why, in one line. The pause then holds until someone resumes it.
+   */
+  autoResumeRefused: z.string().nullable().optional(),
 });
 export type PauseDetails = z.infer<typeof PauseDetails>;
 

@@ -27,6 +27,8 @@ export const JournalEntry = z.object({
   note: z.string().nullable(),
   /** Set on each pause made as part of a group ("pause upstream of X"); absent on older lines. */
   group: PauseGroupRef.nullable().optional(),
+  /** On `auto-resume-refused`: the backend's refusal, in one line. */
+  error: z.string().nullable().optional(),
 });
 export type JournalEntry = z.infer<typeof JournalEntry>;
 
@@ -46,6 +48,8 @@ const PAUSE_ENDS = new Set<JournalEntry['action']>(['resume', 'auto-resume', 'ob
  */
 export class Journal {
   private readonly latest = new Map<string, JournalEntry>();
+  /** The latest `auto-resume-refused` per resource (whole-resource pauses). */
+  private readonly refusals = new Map<string, JournalEntry>();
   private indexedBytes = 0;
   private indexedInode: number | null = null;
   /** A torn last line (another writer mid-append) waits here for the rest of its bytes. */
@@ -94,6 +98,11 @@ export class Journal {
     return this.latest.get(resource) ?? null;
   }
 
+  /** As of the last refresh: the latest refused auto-resume of `resource`'s whole-resource pause, if any. */
+  indexedRefusal(resource: string): JournalEntry | null {
+    return this.refusals.get(resource) ?? null;
+  }
+
   /** As of the last refresh: every resource whose latest whole-resource event is a pause. */
   activePauses(): JournalEntry[] {
     return [...this.latest.values()].filter((entry) => PAUSE_STARTS.has(entry.action));
@@ -137,6 +146,7 @@ export class Journal {
 
   private reset(inode: number | null): void {
     this.latest.clear();
+    this.refusals.clear();
     this.indexedBytes = 0;
     this.indexedInode = inode;
     this.partial = Buffer.alloc(0);
@@ -144,6 +154,7 @@ export class Journal {
 
   private index(entry: JournalEntry): void {
     if (entry.scope !== null) return;
+    if (entry.action === 'auto-resume-refused') this.refusals.set(entry.resource, entry);
     if (PAUSE_STARTS.has(entry.action) || PAUSE_ENDS.has(entry.action)) this.latest.set(entry.resource, entry);
   }
 }

@@ -12,10 +12,20 @@ export function newPauseGroup(target: Resource, name: string | undefined, now = 
   return { id: `g-${now.getTime().toString(36)}-${randomBytes(3).toString('hex')}`, name: name ?? `upstream of ${target.name}`, target: target.id };
 }
 
-/** The resources with `pauseGroup` filled from the journal. */
+/** The resources with what only the journal knows: the pause group, and a refused auto-resume. */
 export async function withPauseGroups(resources: Resource[], journal: Journal): Promise<Resource[]> {
   await journal.refresh();
-  return resources.map((resource) => ({ ...resource, pauseGroup: currentGroup(resource, journal.indexed(resource.id)) }));
+  return resources.map((resource) => ({
+    ...resource,
+    pause: withRefusal(resource.pause, journal.indexedRefusal(resource.id)),
+    pauseGroup: currentGroup(resource, journal.indexed(resource.id)),
+  }));
+}
+
+/** A refusal belongs to the pause it was scheduled for (same version); a newer pause is armed afresh. */
+function withRefusal(pause: Resource['pause'], refusal: JournalEntry | null): Resource['pause'] {
+  if (!pause?.resumeAt || !refusal?.error || refusal.version === null || refusal.version !== pause.version) return pause;
+  return { ...pause, autoResumeRefused: refusal.error };
 }
 
 function currentGroup(resource: Resource, latest: JournalEntry | null): PauseGroupRef | null {

@@ -196,7 +196,9 @@ export class PauseService {
     } catch (error) {
       if (isPermanentRefusal(error)) {
         const held = scope ? null : await this.deps.journal.activePause(id);
-        await this.record('auto-resume-refused', 'agent:auto-resume', id, scope, held ? toDetails(held) : null, `${note}; not retried: ${(error as Error).message}`);
+        // The version scheduled, so status can tell this pause's refusal from a newer pause's.
+        const refused = held ? { ...toDetails(held), version } : null;
+        await this.record('auto-resume-refused', 'agent:auto-resume', id, scope, refused, `${note}; not retried`, null, (error as Error).message);
       }
       throw error;
     }
@@ -328,7 +330,16 @@ export class PauseService {
     this.connections.clear();
   }
 
-  private async record(action: JournalEntry['action'], by: string, id: string, scope: Scope | null, pause: PauseDetails | null, note: string | null, group: PauseGroupRef | null = null): Promise<void> {
+  private async record(
+    action: JournalEntry['action'],
+    by: string,
+    id: string,
+    scope: Scope | null,
+    pause: PauseDetails | null,
+    note: string | null,
+    group: PauseGroupRef | null = null,
+    error: string | null = null,
+  ): Promise<void> {
     try {
       await this.deps.journal.append({
         action,
@@ -343,6 +354,7 @@ export class PauseService {
         via: this.deps.via,
         note,
         group,
+        error,
       });
     } catch (error) {
       // The backend already changed; a journal that cannot be written must not hide that.

@@ -33,9 +33,9 @@ export function isPaused(resource: Resource): boolean {
   return resource.state === 'paused' || resource.state === 'pausing' || resource.state === 'partially-paused' || resource.pause !== null;
 }
 
-/** The pending auto-resume of the whole-resource pause, if any. */
+/** The pending auto-resume of the whole-resource pause, if any: one the backend refused is not pending. */
 export function autoResumeAt(resource: Resource): Date | null {
-  return resource.pause?.resumeAt ? new Date(resource.pause.resumeAt) : null;
+  return resource.pause?.resumeAt && !resource.pause.autoResumeRefused ? new Date(resource.pause.resumeAt) : null;
 }
 
 export function scopeLabel(scope: Resource['scopedPauses'][number]['scope']): string {

@@ -1,4 +1,4 @@
-import { describeFromNow, humanDuration } from '../../protocol/duration';
+import { describeAutoResume, describeFromNow, humanDuration } from '../../protocol/duration';
 import type { PauseDetails, Resource, WorkerInfo } from '../../protocol/resource';
 import { isHeld, scopeLabel, stateLabel } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
@@ -26,13 +26,13 @@ function pauseLines(pause: PauseDetails, now: Date): string[] {
     `Reason: ${pause.reason ? md(pause.reason) : '_none given_'}`,
     `Paused by: ${md(pause.pausedBy)}`,
     `Since: ${readableTime(pause.pausedAt)} (${humanDuration(now.getTime() - Date.parse(pause.pausedAt))} ago)`,
-    `Resume at: ${pause.resumeAt ? `${readableTime(pause.resumeAt)} (${describeFromNow(new Date(pause.resumeAt), now)})` : 'not scheduled (manual resume)'}`,
+    `Resume at: ${pause.resumeAt ? `${readableTime(pause.resumeAt)} (${md(describeAutoResume(pause, now))})` : 'not scheduled (manual resume)'}`,
   ];
 }
 
 function oneLinePause(pause: PauseDetails, now: Date): string {
   const reason = pause.reason ? ` (${pause.reason})` : '';
-  const auto = pause.resumeAt ? `, auto-resume ${describeFromNow(new Date(pause.resumeAt), now)}` : '';
+  const auto = pause.resumeAt ? `, auto-resume ${describeAutoResume(pause, now)}` : '';
   return `paused by ${pause.pausedBy} since ${readableTime(pause.pausedAt)}${reason}${auto}`;
 }
 

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createServer, type Socket } from 'node:net';
 import { AgentClient } from '../../client/agentClient';
 import { Journal } from '../../agent/core/journal';
+import { formatStatus } from '../../cli/format';
 import { OUTSIDE_PAUSER } from '../../agent/core/journalPauses';
 import type { Resource } from '../../protocol/resource';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
@@ -427,7 +428,9 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
     assert.deepEqual(entries.map((e) => e.action), ['pause', 'auto-resume-refused']);
     const refused = entries[1];
     assert.deepEqual([refused.by, refused.resource, refused.pausedBy, refused.reason, refused.version], ['agent:auto-resume', `ksql/${cst}`, 'ops', 'freeze', 'journal:older-agent']);
-    assert.match(refused.note ?? '', new RegExp(`; not retried: Cannot resume query '${cst}' because it is linked to a source table\\.`));
+    assert.match(refused.note ?? '', /; not retried$/);
+    const refusal = new RegExp(`^Cannot resume query '${cst}' because it is linked to a source table\\.`);
+    assert.match(refused.error ?? '', refusal);
 
     await sleep(11_500); // longer than the scheduler's retry interval for failures that may pass
     assert.deepEqual(server.statements.filter((s) => s === `RESUME ${cst};`), [`RESUME ${cst};`], 'asked once, never again');
@@ -438,6 +441,9 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
     assert.equal((await new Journal(home.paths.journal).read()).length, 2, 'one refusal journaled');
     const still = await resource(`ksql/${cst}`);
     assert.deepEqual([still.state, still.pause?.pausedBy, still.pause?.reason], ['paused', 'ops', 'freeze'], 'the pause stays, as ksqlDB holds it');
+    // Status no longer says "due now" for a resume that will not come.
+    assert.match(still.pause?.autoResumeRefused ?? '', refusal);
+    assert.match(formatStatus(still), new RegExp(`^Auto-resume: refused by the backend \\(Cannot resume query '${cst}' because it is linked to a source table\\. .*\\); resume it by hand \\(`, 'm'));
     assert.equal(server.query(cst)?.paused, true);
   });
 

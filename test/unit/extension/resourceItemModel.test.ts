@@ -27,6 +27,13 @@ describe('extension/tree/resourceItemModel', () => {
     assert.equal(resourceItem(makeResource('q/a', { state: 'partially-paused' }), NOW).description, 'partially paused');
   });
 
+  it('shows no countdown for an auto-resume the backend refused, and says why in the tooltip', () => {
+    const refused = pausedResource('q/a', { resumeAt: minutesFromNow(-1), autoResumeRefused: "Cannot resume query 'CST_1' because it is linked to a source table." });
+    const item = resourceItem(refused, NOW);
+    assert.equal(item.description, 'paused');
+    assert.match(String(item.tooltip), /Resume at: .*\(refused by the backend .*CST\\_1.*source table.*; resume it by hand\)/);
+  });
+
   it('combines contextValue tokens so inline Pause shows on running rows and Resume on paused ones', () => {
     const running = tokens(resourceItem(makeResource('q/a'), NOW).contextValue);
     assert.ok(running.includes(ItemToken.pausable));
