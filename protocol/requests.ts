@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import { checkResumeAtHorizon, parseDuration } from './duration';
 import { PauseError } from './errors';
 import { Scope } from './resource';
 
@@ -12,12 +12,21 @@ const durationText = z.string().transform((text, ctx) => {
   }
 });
 
+const resumeAtText = z.iso
+  .datetime({ offset: true, message: 'resumeAt must be an RFC 3339 time, e.g. 2026-01-29T06:00:00Z' })
+  .superRefine((text, ctx) => {
+    // zod runs this even when the format check failed; that check has already said why
+    if (Number.isNaN(Date.parse(text))) return;
+    const problem = checkResumeAtHorizon(new Date(text), new Date());
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 /** Who, why and until when: the same for a pause of one resource and of a group. */
 const pauseDetailFields = {
   reason: z.string().trim().min(1).max(1024).optional(),
   pausedBy: z.string().trim().min(1).max(256).optional(),
   resumeAfter: durationText.optional(),
-  resumeAt: z.iso.datetime({ offset: true, message: 'resumeAt must be an RFC 3339 time, e.g. 2026-01-29T06:00:00Z' }).optional(),
+  resumeAt: resumeAtText.optional(),
 };
 const oneResumeTime = [
   (r: { resumeAfter?: number; resumeAt?: string }) => !(r.resumeAfter !== undefined && r.resumeAt !== undefined),
