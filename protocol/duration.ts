@@ -1,5 +1,12 @@
 import ms from 'ms';
 
+/**
+ * How far ahead an auto-resume may be set. Beyond it a "pause" is a stop in disguise, and
+ * unbounded values overflow a Date (year +029405) into control objects nothing can read.
+ */
+export const MAX_AHEAD_DAYS = 365;
+export const MAX_AHEAD_MS = MAX_AHEAD_DAYS * 86_400_000;
+
 /** Accepts the seed's forms ("30m", "2h", "90s", "1d"); anything else is refused, never guessed. */
 export function parseDuration(text: string): number {
   const trimmed = text.trim();
@@ -7,8 +14,12 @@ export function parseDuration(text: string): number {
     throw new Error(`cannot read duration "${text}": use a number with a unit, e.g. 30m, 2h, 90s or 1d`);
   }
   const value = ms(trimmed as ms.StringValue);
-  if (!Number.isFinite(value) || value <= 0) {
+  if (value <= 0) {
     throw new Error(`duration "${text}" must be longer than zero`);
+  }
+  if (!(value <= MAX_AHEAD_MS)) {
+    // also catches Infinity, which ms() returns for digits beyond a double
+    throw new Error(`duration "${text}" is longer than ${MAX_AHEAD_DAYS} days, the most an auto-resume may be set ahead; use a shorter one, or pause with no end`);
   }
   return value;
 }
@@ -18,6 +29,12 @@ export function describeAutoResume(pause: { resumeAt: string | null; autoResumeR
   if (!pause.resumeAt) return 'none (manual resume)';
   if (pause.autoResumeRefused) return `refused by the backend (${pause.autoResumeRefused}); resume it by hand`;
   return describeFromNow(new Date(pause.resumeAt), now);
+}
+
+/** Refuses a resume time further ahead than MAX_AHEAD_DAYS; whether it is past is the backend's call (its clock). */
+export function checkResumeAtHorizon(at: Date, now: Date): string | null {
+  if (at.getTime() - now.getTime() <= MAX_AHEAD_MS) return null;
+  return `resumeAt ${at.toISOString()} is more than ${MAX_AHEAD_DAYS} days ahead, the most an auto-resume may be set; use an earlier time, or pause with no end`;
 }
 
 /** "in 25 minutes", "in 2 hours" for auto-resume lines; rounds to whole minutes like the seed. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import { checkResumeAtHorizon, parseDuration } from './duration';
 import { PauseError } from './errors';
 import { NO_CONTROL_CHARACTERS } from './printable';
 import { Scope } from './resource';
@@ -22,12 +22,21 @@ function shownText(max: number) {
 const pausedBy = shownText(256).refine((who) => !/^agent:/i.test(who), 'names starting with "agent:" are the agent\'s own; say who you are, e.g. user:alice');
 const reason = shownText(1024);
 
+const resumeAtText = z.iso
+  .datetime({ offset: true, message: 'resumeAt must be an RFC 3339 time, e.g. 2026-01-29T06:00:00Z' })
+  .superRefine((text, ctx) => {
+    // zod runs this even when the format check failed; that check has already said why
+    if (Number.isNaN(Date.parse(text))) return;
+    const problem = checkResumeAtHorizon(new Date(text), new Date());
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 /** Who, why and until when: the same for a pause of one resource and of a group. */
 const pauseDetailFields = {
   reason: reason.optional(),
   pausedBy: pausedBy.optional(),
   resumeAfter: durationText.optional(),
-  resumeAt: z.iso.datetime({ offset: true, message: 'resumeAt must be an RFC 3339 time, e.g. 2026-01-29T06:00:00Z' }).optional(),
+  resumeAt: resumeAtText.optional(),
 };
 const oneResumeTime = [
   (r: { resumeAfter?: number; resumeAt?: string }) => !(r.resumeAfter !== undefined && r.resumeAt !== undefined),

@@ -15,6 +15,7 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
   const app = express();
   app.disable('x-powered-by');
   app.use((request, _response, next) => next(checkRequest(request, options.token, options.port) ?? undefined));
+  app.use(refuseNonJsonBodies);
   app.use(express.json({ limit: '64kb' }));
 
   const api = express.Router();
@@ -61,7 +62,9 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
     response.json({ results });
   });
   api.post('/connections/:connection/pause-all', async (request, response) => {
-    response.json({ results: await core.pauseAll(String(request.params.connection), parseOrBadRequest(PauseRequest, request.body)) });
+    const pause = parseOrBadRequest(PauseRequest, request.body);
+    refusePastResumeAt(pause.resumeAt);
+    response.json({ results: await core.pauseAll(String(request.params.connection), pause) });
   });
   api.post('/connections/:connection/resume-all', async (request, response) => {
     response.json({ results: await core.resumeAll([String(request.params.connection)], parseOrBadRequest(ResumeRequest, request.body)) });
@@ -93,9 +96,9 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
   app.use((request, _response, next) => next(new PauseError('NotFound', `no route ${request.method} ${request.path}`)));
   // express needs all four parameters to recognise an error handler
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    const failure = toFailure(error);
+    const { failure, status } = toFailure(error);
     if (failure.code === 'Internal') options.log.error({ err: error }, 'request failed');
-    response.status(HTTP_STATUS[failure.code]).json(failure.toBody());
+    response.status(status).json(failure.toBody());
   });
   return app;
 }
@@ -104,10 +107,40 @@ function resourceParam(request: Request): string {
   return `${String(request.params.connection)}/${String(request.params.name)}`;
 }
 
-function toFailure(error: unknown): PauseError {
-  if (error instanceof PauseError) return error;
-  const status = (error as { status?: number; type?: string }).status;
-  if ((error as { type?: string }).type === 'entity.parse.failed') return new PauseError('BadRequest', 'request body is not valid JSON');
-  if (status === 413) return new PauseError('BadRequest', 'request body is too large');
-  return new PauseError('Internal', `internal error: ${(error as Error)?.message ?? String(error)}; see the agent log`);
+/**
+ * A body the JSON parser would skip (text/plain, a form) must not reach a route as "no body":
+ * that turned `{"resumeAfter":"1m"}` sent as text into a pause with no end. Nor may another
+ * charset: a stray byte in UTF-16 decodes to nothing, again a pause with no end. No body at
+ * all stays allowed; the CLI and extension always send UTF-8 JSON with its content type.
+ */
+function refuseNonJsonBodies(request: Request, _response: Response, next: NextFunction): void {
+  const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  if (request.method !== 'POST' || !hasBody) return next();
+  const type = request.headers['content-type'] ?? 'none';
+  const charset = /;\s*charset="?([^";\s]+)/i.exec(type)?.[1].toLowerCase() ?? 'utf-8';
+  if (request.is('application/json') && (charset === 'utf-8' || charset === 'utf8')) return next();
+  next(Object.assign(new PauseError('BadRequest', `request body has content type ${type}; send it as application/json in UTF-8`), { status: 415 }));
+}
+
+/**
+ * A bulk pause refuses a past resume time once, before pausing anything, rather than letting
+ * every member refuse it on its own (HTTP 200 with each result failed). The agent's clock is
+ * only a first check: a single pause still leaves the judgement to the backend's clock.
+ */
+function refusePastResumeAt(resumeAt: string | undefined): void {
+  if (resumeAt !== undefined && Date.parse(resumeAt) <= Date.now()) {
+    throw new PauseError('BadRequest', `resumeAt ${resumeAt} is not in the future (agent time is ${new Date().toISOString()}); give a later time`);
+  }
+}
+
+/** Our error body and its HTTP status; body-parser errors keep their 4xx status with our wording. */
+function toFailure(error: unknown): { failure: PauseError; status: number } {
+  const { status, type } = error as { status?: number; type?: string };
+  if (error instanceof PauseError) return { failure: error, status: status ?? HTTP_STATUS[error.code] };
+  const badRequest = (message: string) => ({ failure: new PauseError('BadRequest', message), status: status ?? 400 });
+  if (type === 'entity.parse.failed') return badRequest('request body is not valid JSON');
+  if (type === 'entity.too.large') return badRequest('request body is too large (64 kB at most)');
+  if (type === 'encoding.unsupported') return badRequest(`${(error as Error).message}; send the body uncompressed`);
+  if (status !== undefined && status >= 400 && status < 500) return badRequest(`the request body could not be read (${type ?? 'bad request'}); send it as UTF-8 JSON`);
+  return { failure: new PauseError('Internal', `internal error: ${(error as Error)?.message ?? String(error)}; see the agent log`), status: 500 };
 }

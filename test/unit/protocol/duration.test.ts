@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { describeFromNow, parseDuration, shortDuration } from '../../../protocol/duration';
+import { PauseRequest } from '../../../protocol/requests';
+import { checkResumeAtHorizon, describeFromNow, MAX_AHEAD_MS, parseDuration, shortDuration } from '../../../protocol/duration';
 
 describe('durations', () => {
   it('reads the seed forms', () => {
@@ -15,6 +16,26 @@ describe('durations', () => {
       assert.throws(() => parseDuration(text), /cannot read duration/, text);
     }
     assert.throws(() => parseDuration('0m'), /must be longer than zero/);
+  });
+
+  it('refuses durations past the horizon, naming the limit', () => {
+    assert.equal(parseDuration('365d'), MAX_AHEAD_MS);
+    for (const text of ['366d', '10000000d', '99999999999999999999d', `1${'0'.repeat(400)}d`]) {
+      assert.throws(() => parseDuration(text), /longer than 365 days/, text.slice(0, 30));
+    }
+  });
+
+  it('refuses a resume time past the horizon, and leaves the past to the backend', () => {
+    const now = new Date('2026-01-28T12:00:00Z');
+    assert.equal(checkResumeAtHorizon(new Date(now.getTime() + MAX_AHEAD_MS), now), null);
+    assert.equal(checkResumeAtHorizon(new Date('2020-01-01T00:00:00Z'), now), null);
+    assert.match(checkResumeAtHorizon(new Date('9999-12-31T23:59:59Z'), now) ?? '', /^resumeAt 9999-12-31T23:59:59.000Z is more than 365 days ahead/);
+  });
+
+  it('refuses an unreadable resume time by its format alone, without throwing', () => {
+    const parsed = PauseRequest.safeParse({ resumeAt: 'tomorrow' });
+    assert.equal(parsed.success, false);
+    assert.deepEqual(parsed.error?.issues.map((i) => i.message), ['resumeAt must be an RFC 3339 time, e.g. 2026-01-29T06:00:00Z']);
   });
 
   it('says when an auto-resume is due, as the seed words it', () => {
