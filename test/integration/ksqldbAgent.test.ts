@@ -247,6 +247,23 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
     await until(id, (r) => r.state === 'paused' && r.stateDetail === 'paused on all 2 servers', 'paused on both once the second server catches up');
   });
 
+  it('pause-all reports a query that one of two servers has not paused as not ok, with where it still runs', async () => {
+    const { a, b, queryId, id } = await twoServersRunningCopy();
+    await startAgent([a.url, b.url]);
+    await until(id, (r) => r.state === 'running' && r.stateDetail === null, 'running on both');
+
+    b.holdCommands(); // the second server lags behind the command topic
+    const [result, ...others] = await client.pauseAll('ksql', { reason: 'freeze' });
+    assert.deepEqual(others, []);
+    assert.deepEqual([result.id, result.ok], [id, false]);
+    assert.equal(
+      result.error,
+      `PAUSE ALL was accepted but has not taken effect on every server: ${queryId} is partially-paused (paused on 1 of 2 servers (${a.hostInfo}), running on 1); check the servers named, then pause again or resume`,
+    );
+    b.releaseCommands();
+    await until(id, (r) => r.state === 'paused', 'paused on both once the second server catches up');
+  });
+
   /** A copy query on a stand-in that reports 0.27.2 (no PAUSE yet), listed by the agent. */
   async function onOldServer(): Promise<{ server: KsqlDbStandIn; id: string; listed: Resource }> {
     const server = await standIn(unique('svc'), { version: '0.27.2' });

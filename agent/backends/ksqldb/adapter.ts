@@ -44,6 +44,9 @@ function tooOld(version: string): Capabilities {
 }
 const TRANSIENT: Capabilities = { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false, stop: false };
 
+/** How long pause-all waits for every server to apply PAUSE ALL before reporting those that have not. */
+const ALL_PAUSED_WAIT_SECONDS = 5;
+
 const LISTING = 'SHOW QUERIES; SHOW QUERIES EXTENDED; LIST STREAMS; LIST TABLES;';
 
 interface Listed {
@@ -129,7 +132,26 @@ export class KsqlDbAdapter implements BackendAdapter {
   /** One statement for the whole cluster: every persistent query, source-table ones included. */
   async pauseAll(command: PauseCommand): Promise<PauseDetails> {
     await this.execute('PAUSE ALL;');
+    await this.confirmAllPaused();
     return placeholder(command);
+  }
+
+  /**
+   * SUCCESS means the answering server paused; the others apply PAUSE ALL from the command
+   * topic a moment later. A query still not paused everywhere after a short wait is reported,
+   * so pause-all does not claim what the cluster has not done.
+   */
+  private async confirmAllPaused(): Promise<void> {
+    const deadline = Date.now() + Math.min(this.config.commandTimeoutSeconds, ALL_PAUSED_WAIT_SECONDS) * 1000;
+    for (;;) {
+      const behind = (await this.list()).filter((r) => r.capabilities.pauseAll && r.state !== 'paused');
+      if (!behind.length) return;
+      if (Date.now() > deadline) {
+        const which = behind.map((r) => `${r.name} is ${r.state}${r.stateDetail ? ` (${r.stateDetail})` : ''}`).join('; ');
+        throw new PauseError('BackendError', `PAUSE ALL was accepted but has not taken effect on every server: ${which}; check the servers named, then pause again or resume`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   async resumeAll(_command: ResumeCommand): Promise<void> {
