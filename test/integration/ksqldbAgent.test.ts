@@ -248,6 +248,52 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
     await until(id, (r) => r.state === 'paused' && r.stateDetail === 'paused on all 2 servers', 'paused on both once the second server catches up');
   });
 
+  it('pause-all reports a query that one of two servers has not paused as not ok, with where it still runs', async () => {
+    const { a, b, queryId, id } = await twoServersRunningCopy();
+    await startAgent([a.url, b.url]);
+    await until(id, (r) => r.state === 'running' && r.stateDetail === null, 'running on both');
+
+    b.holdCommands(); // the second server lags behind the command topic
+    const [result, ...others] = await client.pauseAll('ksql', { reason: 'freeze' });
+    assert.deepEqual(others, []);
+    assert.deepEqual([result.id, result.ok], [id, false]);
+    assert.equal(
+      result.error,
+      `PAUSE ALL was accepted but has not taken effect on every server: ${queryId} is partially-paused (paused on 1 of 2 servers (${a.hostInfo}), running on 1); check the servers named, then pause again or resume`,
+    );
+    b.releaseCommands();
+    await until(id, (r) => r.state === 'paused', 'paused on both once the second server catches up');
+  });
+
+  /** A copy query on a stand-in that reports 0.27.2 (no PAUSE yet), listed by the agent. */
+  async function onOldServer(): Promise<{ server: KsqlDbStandIn; id: string; listed: Resource }> {
+    const server = await standIn(unique('svc'), { version: '0.27.2' });
+    await ordersStream(server.url);
+    const id = `ksql/${await createQuery(server.url, `CREATE STREAM COPY WITH (KAFKA_TOPIC='${unique('copy')}') AS SELECT * FROM ORDERS EMIT CHANGES;`)}`;
+    await startAgent([server.url]);
+    return { server, id, listed: await until(id, (r) => r.state === 'running', 'the query listed') };
+  }
+
+  it('on a server too old to pause offers neither pause nor resume and says why, and offers them once it is upgraded', async () => {
+    const { server, id, listed } = await onOldServer();
+    assert.deepEqual(
+      [listed.capabilities.pause, listed.capabilities.resume, listed.capabilities.pauseAll, listed.capabilities.pauseUnavailable],
+      [false, false, false, 'ksqlDB 0.27.x cannot pause queries; PAUSE needs 0.28.2+ (Confluent Platform 7.3.0+)'],
+    );
+    server.upgradeTo('0.28.2');
+    const upgraded = await until(id, (r) => r.capabilities.pause, 'pause offered after the upgrade');
+    assert.deepEqual([upgraded.capabilities.resume, upgraded.capabilities.pauseAll, upgraded.capabilities.pauseUnavailable], [true, true, undefined]);
+  });
+
+  it('a pause refused for the server\'s version goes through right after the server is upgraded', async () => {
+    const { server, id } = await onOldServer();
+    await assert.rejects(client.pause(id, {}), /is version 0\.27\.2 \(GET \/info\); PAUSE and RESUME need ksqlDB 0\.28\.2 or later/);
+    server.upgradeTo('0.28.2');
+    await until(id, (r) => r.capabilities.pause, 'the upgrade seen by the listing');
+    const paused = await client.pause(id, { reason: 'after the upgrade' });
+    assert.equal(paused.resource.state, 'paused', 'no version remembered from before the upgrade refuses it');
+  });
+
   it('with one of two servers unreachable: says which is unresponsive, keeps listing, pausing and resuming through the other', async () => {
     const started = await twoServersRunningCopy();
     const { serviceId, b, topic, sink, queryId, id } = started;

@@ -9,7 +9,7 @@ import type { PeekResponse } from '../../../protocol/peek';
 import type { AdapterContext, BackendAdapter, DeployOptions, DeployOutcome, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
 import type { KsqlDbConfig } from './config';
 import { deployStatement, type DeploySession } from './deploy';
-import { isSourceTableQuery, isTransientId, queryLineage, queryState, supportsPause, tooOldMessage, PAUSE_SINCE } from './queries';
+import { isSourceTableQuery, isTransientId, queryLineage, queryState, supportsPause, tooOldMessage, tooOldReason, PAUSE_SINCE } from './queries';
 import { KsqlRest, KsqlServerError } from './rest';
 import {
   CurrentStatusEntity,
@@ -38,10 +38,16 @@ const SOURCE_TABLE: Capabilities = {
   stop: false,
   pauseUnavailable: 'it is linked to a source table: ksqlDB pauses and resumes it only with every other query (PAUSE ALL / RESUME ALL)',
 };
+/** A server before KLIP-63 has neither PAUSE nor RESUME, for any query. */
+function tooOld(version: string): Capabilities {
+  return { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false, stop: false, pauseUnavailable: tooOldReason(version) };
+}
 const TRANSIENT: Capabilities = { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false, stop: false };
 
+/** How long pause-all waits for every server to apply PAUSE ALL before reporting those that have not. */
+const ALL_PAUSED_WAIT_SECONDS = 5;
+
 const LISTING = 'SHOW QUERIES; SHOW QUERIES EXTENDED; LIST STREAMS; LIST TABLES;';
-const VERSION_TTL_MS = 5 * 60_000;
 
 interface Listed {
   query: RunningQuery;
@@ -61,7 +67,6 @@ export class KsqlDbAdapter implements BackendAdapter {
   private readonly peeker: TopicPeeker;
   /** Query ids of the last listing by their upper-case spelling: ids compare case-insensitively. */
   private known = new Map<string, { id: string; queryType: string; statement: string }>();
-  private readonly versions = new Map<string, { version: string; at: number }>();
 
   constructor(
     private readonly config: KsqlDbConfig,
@@ -94,7 +99,10 @@ export class KsqlDbAdapter implements BackendAdapter {
       listed.filter(({ query }) => isPersistent(query)).map(({ query, description }) => ({ id: query.id, sources: description?.sources ?? [], sinks: description?.sinks ?? query.sinks })),
     );
     const lags = await this.readLag(listed, topics);
-    const resources = listed.map((entry) => this.toResource(entry, topics, lineage.get(entry.query.id) ?? null, lags));
+    // Read on every listing (one small GET), so an upgrade to a version with PAUSE shows at once.
+    const version = await this.rest.info(server).then((info) => info.version, () => null);
+    const tooOldFor = version !== null && supportsPause(version) === false ? tooOld(version) : null;
+    const resources = listed.map((entry) => this.toResource(entry, topics, lineage.get(entry.query.id) ?? null, lags, tooOldFor));
     this.effects.retain(resources.map((r) => r.id));
     return resources.sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -124,7 +132,26 @@ export class KsqlDbAdapter implements BackendAdapter {
   /** One statement for the whole cluster: every persistent query, source-table ones included. */
   async pauseAll(command: PauseCommand): Promise<PauseDetails> {
     await this.execute('PAUSE ALL;');
+    await this.confirmAllPaused();
     return placeholder(command);
+  }
+
+  /**
+   * SUCCESS means the answering server paused; the others apply PAUSE ALL from the command
+   * topic a moment later. A query still not paused everywhere after a short wait is reported,
+   * so pause-all does not claim what the cluster has not done.
+   */
+  private async confirmAllPaused(): Promise<void> {
+    const deadline = Date.now() + Math.min(this.config.commandTimeoutSeconds, ALL_PAUSED_WAIT_SECONDS) * 1000;
+    for (;;) {
+      const behind = (await this.list()).filter((r) => r.capabilities.pauseAll && r.state !== 'paused');
+      if (!behind.length) return;
+      if (Date.now() > deadline) {
+        const which = behind.map((r) => `${r.name} is ${r.state}${r.stateDetail ? ` (${r.stateDetail})` : ''}`).join('; ');
+        throw new PauseError('BackendError', `PAUSE ALL was accepted but has not taken effect on every server: ${which}; check the servers named, then pause again or resume`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   async resumeAll(_command: ResumeCommand): Promise<void> {
@@ -211,18 +238,16 @@ export class KsqlDbAdapter implements BackendAdapter {
   }
 
   private async requirePauseSupport(): Promise<void> {
-    // The server the statement will go to first: a dead first server must not cost a timeout on every pause.
+    // Asked each time, not cached: after an upgrade the next pause must go through. The first
+    // server that answers is the one the statement will go to (the same order).
     for (const server of this.rest.ordered) {
-      let cached = this.versions.get(server);
-      if (!cached || Date.now() - cached.at > VERSION_TTL_MS) {
-        try {
-          cached = { version: (await this.rest.info(server)).version, at: Date.now() };
-          this.versions.set(server, cached);
-        } catch {
-          continue; // an unreachable server is not the one that will answer
-        }
+      let version: string;
+      try {
+        version = (await this.rest.info(server)).version;
+      } catch {
+        continue; // an unreachable server is not the one that will answer
       }
-      if (supportsPause(cached.version) === false) throw new PauseError('Unsupported', tooOldMessage(server, cached.version));
+      if (supportsPause(version) === false) throw new PauseError('Unsupported', tooOldMessage(server, version));
       return;
     }
   }
@@ -252,7 +277,13 @@ export class KsqlDbAdapter implements BackendAdapter {
     return this.lag.readOrReport(groups, describeBrokers(this.config.kafka));
   }
 
-  private toResource({ query, description }: Listed, topics: Map<string, string>, lineage: { upstream: string[]; downstream: string[] } | null, lags: Map<string, GroupLag>): Resource {
+  private toResource(
+    { query, description }: Listed,
+    topics: Map<string, string>,
+    lineage: { upstream: string[]; downstream: string[] } | null,
+    lags: Map<string, GroupLag>,
+    tooOldFor: Capabilities | null,
+  ): Resource {
     const id = resourceId(this.config.name, query.id);
     const persistent = isPersistent(query);
     const statement = description?.statementText || query.queryString;
@@ -289,7 +320,7 @@ export class KsqlDbAdapter implements BackendAdapter {
         inputs: (description?.sources ?? []).map((s) => topics.get(s.toUpperCase())).filter((t): t is string => t !== undefined).map(asTopic),
         outputs: query.sinkKafkaTopics.map(asTopic),
       },
-      capabilities: !persistent ? TRANSIENT : sourceTable ? SOURCE_TABLE : PERSISTENT,
+      capabilities: !persistent ? TRANSIENT : (tooOldFor ?? (sourceTable ? SOURCE_TABLE : PERSISTENT)),
       pauseEffect: persistent ? this.effects.observe(id, held, lag ? { positions: lag.positions, pending: lag.lag } : null) : null,
       lastError: errors.length ? errors.join('; ') : persistent && this.lag?.problem ? this.lag?.problem : null,
       observedAt: new Date().toISOString(),

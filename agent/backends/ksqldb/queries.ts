@@ -23,6 +23,12 @@ export function tooOldMessage(server: string, version: string): string {
   return `ksqlDB at ${server} is version ${version} (GET /info); PAUSE and RESUME need ksqlDB ${PAUSE_SINCE} or later (Confluent Platform ${PAUSE_SINCE_CP}+)`;
 }
 
+/** The one-line reason shown where pause is not offered because the server is too old. */
+export function tooOldReason(version: string): string {
+  const line = /^v?(\d+\.\d+)\./.exec(version.trim())?.[1];
+  return `ksqlDB ${line ? `${line}.x` : version} cannot pause queries; PAUSE needs ${PAUSE_SINCE}+ (Confluent Platform ${PAUSE_SINCE_CP}+)`;
+}
+
 export interface QueryState {
   state: ResourceState;
   stateDetail: string | null;

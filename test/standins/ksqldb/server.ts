@@ -71,7 +71,7 @@ export class KsqlDbStandIn {
   private openGate: (() => void) | null = null;
   private peers: string[];
   private readonly commandTopic: string;
-  private readonly version: string;
+  private version: string;
   private readonly responseTimeoutMs: number;
 
   private constructor(private readonly options: KsqlDbStandInOptions) {
@@ -111,6 +111,11 @@ export class KsqlDbStandIn {
   releaseCommands(): void {
     this.openGate?.();
     this.openGate = null;
+  }
+
+  /** Test knob: an in-place upgrade (a rolling restart onto a new version keeps the same URL and command topic). */
+  upgradeTo(version: string): void {
+    this.version = version;
   }
 
   /** A persistent query of this server, for tests that look inside. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isSourceTableQuery, isTransientId, queryLineage, queryState, supportsPause, tooOldMessage } from '../../../agent/backends/ksqldb/queries';
+import { isSourceTableQuery, isTransientId, queryLineage, queryState, supportsPause, tooOldMessage, tooOldReason } from '../../../agent/backends/ksqldb/queries';
 import { KsqlDbConfig } from '../../../agent/backends/ksqldb/config';
 import { PauseEffectTracker } from '../../../agent/kafka/pauseEffect';
 
@@ -33,6 +33,8 @@ describe('agent/backends/ksqldb: state, versions and lineage from the wire shape
     for (const version of ['0.28.1', '0.27.2', '7.2.9', '6.2.0']) assert.equal(supportsPause(version), false, version);
     assert.equal(supportsPause('dev-SNAPSHOT'), null, 'unreadable: let the server answer');
     assert.equal(tooOldMessage('http://k:8088', '0.27.2'), 'ksqlDB at http://k:8088 is version 0.27.2 (GET /info); PAUSE and RESUME need ksqlDB 0.28.2 or later (Confluent Platform 7.3.0+)');
+    assert.equal(tooOldReason('0.27.2'), 'ksqlDB 0.27.x cannot pause queries; PAUSE needs 0.28.2+ (Confluent Platform 7.3.0+)');
+    assert.equal(tooOldReason('7.2.9-ccs'), 'ksqlDB 7.2.x cannot pause queries; PAUSE needs 0.28.2+ (Confluent Platform 7.3.0+)', 'Confluent Platform numbering');
   });
 
   it('derives which queries feed which from sources and sinks', () => {
