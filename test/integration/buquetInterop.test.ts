@@ -36,12 +36,13 @@ describe('status and workers against real buquet (PyPI)', function () {
     const busy = await eventually(status, (r) => (r.workers ?? []).length === 2 && r.backlog.pending === 0 && r.backlog.inFlight === 0, 40_000, 'two workers that drained the queue');
     assert.deepEqual(busy.workers?.map((w) => [w.id, w.healthy]), [['peer-1', true], ['peer-2', true]]);
     const text = (await cli(home, ['status', `local/${bucket}`])).stdout;
-    assert.match(text, /^Workers: 2 connected \(all idle\)$/m);
+    assert.match(text, /^Workers: 2 connected \(all unknown\)$/m);
+    assert.match(text, /^Warning: 2 workers \(peer-1, peer-2\) do not honour the pause/m);
     assert.match(text, /^Pending tasks: 0$/m);
     const table = (await cli(home, ['workers', `local/${bucket}`])).stdout.split('\n');
     assert.match(table[0], /^WORKER\s+STATUS\s+CURRENT TASK\s+UPTIME$/);
-    assert.match(table[1], /^peer-1\s+idle\s+-\s+0m$/);
-    assert.match(table[2], /^peer-2\s+idle\s+-\s+0m$/);
+    assert.match(table[1], /^peer-1\s+unknown\s+-\s+0m$/);
+    assert.match(table[2], /^peer-2\s+unknown\s+-\s+0m$/);
   });
 
   it('shows a worker whose heartbeat stopped as stale', async () => {
