@@ -3,6 +3,7 @@ import { decodeHeartbeat, toWorkerInfo } from '../../../buquet/heartbeat';
 import { formatPaused, formatStatus, formatWorkers } from '../../../cli/format';
 import { blankResource, type Resource } from '../../../protocol/resource';
 import { resourceItem } from '../../../extension/tree/resourceItemModel';
+import { statusModel } from '../../../extension/statusBar/statusModel';
 
 const now = new Date('2026-11-23T17:20:00Z');
 const ages = { staleAfterMs: 30_000, forgetAfterMs: 3_600_000 };
@@ -49,6 +50,8 @@ describe('buquet workers as shown', () => {
     assert.match(formatWorkers(resource, now), /does not honour the pause .*it keeps running tasks while paused/);
     assert.match(formatPaused(resource, resource.pause!, null, now), /1 worker \(peer-1\) does not honour the pause/);
     assert.match(String(resourceItem(resource, now).tooltip), /does not honour the pause/);
+    const bar = statusModel('connected', [resource], now, 3_600_000);
+    assert.deepEqual({ severity: bar.severity, warns: /does not honour the pause/.test(bar.tooltip) }, { severity: 'warning', warns: true });
     const stale = { ...ignoring!, healthy: false };
     assert.doesNotMatch(formatStatus(queueWith([stale], true), now), /honour/, 'a stale worker runs nothing: no warning');
   });
