@@ -65,12 +65,25 @@ export function decodeHeartbeat(object: FetchedObject, key: string): DecodedHear
   }
 }
 
-export function toWorkerInfo(heartbeat: DecodedHeartbeat, now: Date, staleAfterMs: number): WorkerInfo {
-  const healthy = heartbeat.lastHeartbeatAt !== null && now.getTime() - heartbeat.lastHeartbeatAt.getTime() <= staleAfterMs;
+export interface WorkerAges {
+  /** Older than this: shown stale. */
+  staleAfterMs: number;
+  /** Older than this: not shown at all (a dead worker's heartbeat stays in the bucket; it is not ours to delete). */
+  forgetAfterMs: number;
+}
+
+/** The worker as shown, or null once its heartbeat is too old to be worth showing. */
+export function toWorkerInfo(heartbeat: DecodedHeartbeat, now: Date, ages: WorkerAges): WorkerInfo | null {
+  const age = heartbeat.lastHeartbeatAt === null ? null : now.getTime() - heartbeat.lastHeartbeatAt.getTime();
+  if (age !== null && age > ages.forgetAfterMs) return null;
+  // Only our Node workers write `status`; without it the worker (buquet 0.1.0) does not check the pause,
+  // so all we know is whether it holds a task.
+  const honoursPause = heartbeat.status !== null;
   return {
     id: heartbeat.id,
-    status: heartbeat.status ?? (heartbeat.currentTask ? 'busy' : 'idle'),
-    healthy,
+    status: heartbeat.status ?? (heartbeat.currentTask ? 'busy' : 'unknown'),
+    honoursPause,
+    healthy: age !== null && age <= ages.staleAfterMs,
     currentTask: heartbeat.currentTask,
     startedAt: heartbeat.startedAt?.toISOString() ?? null,
     lastHeartbeatAt: heartbeat.lastHeartbeatAt?.toISOString() ?? null,

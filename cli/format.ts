@@ -1,7 +1,8 @@
 import type { BulkResult, PauseUpstreamResponse } from '../protocol/api';
 import { describeAutoResume, describeFromNow, humanDuration } from '../protocol/duration';
 import type { Snapshot } from '../protocol/messages';
-import type { PauseDetails, Resource, ScopedPause } from '../protocol/resource';
+import type { PauseDetails, Resource, ScopedPause, WorkerInfo } from '../protocol/resource';
+import { pauseNotHonouredWarning } from '../protocol/workers';
 import { singleLine } from '../protocol/printable';
 
 /** Text output shaped like seed 003's examples of `buquet status` and `buquet workers`. */
@@ -13,7 +14,7 @@ export function formatStatus(resource: Resource, now = new Date()): string {
   if (resource.lastError) lines.push(`Problem: ${resource.lastError}`);
   for (const scoped of resource.scopedPauses) lines.push(scopedLine(scoped, now));
   lines.push('');
-  if (resource.workers) lines.push(`Workers: ${workersSummary(resource)}`);
+  if (resource.workers) lines.push(`Workers: ${workersSummary(resource)}`, ...workerWarningLines(resource));
   if (resource.backlog.pending !== null) lines.push(`Pending tasks: ${resource.backlog.pending.toLocaleString('en-US')}`);
   if (resource.backlog.inFlight !== null) lines.push(`Running tasks: ${resource.backlog.inFlight.toLocaleString('en-US')}`);
   return lines.join('\n');
@@ -24,10 +25,10 @@ export function formatWorkers(resource: Resource, now = new Date()): string {
     w.id,
     w.healthy ? w.status : 'stale',
     w.currentTask ?? '-',
-    w.startedAt ? compactDuration(now.getTime() - Date.parse(w.startedAt)) : '-',
+    workerAge(w, now),
   ]);
   const lines = rows.length ? table(['WORKER', 'STATUS', 'CURRENT TASK', 'UPTIME'], rows) : ['No workers registered.'];
-  lines.push('');
+  lines.push(...workerWarningLines(resource), '');
   if (resource.pause) {
     lines.push(`Queue Status: PAUSED (since ${humanDuration(now.getTime() - Date.parse(resource.pause.pausedAt))} ago)`);
     if (resource.pause.reason) lines.push(`Reason: ${singleLine(resource.pause.reason)}`);
@@ -59,6 +60,7 @@ export function formatPaused(resource: Resource, pause: PauseDetails, scopeLabel
   // The backend applies some pauses asynchronously (Kafka Connect): say where it stands.
   if (!scopeLabel && !['paused', 'stopped'].includes(resource.state)) lines.push(`Status: ${statusWord(resource)}`);
   lines.push(...holdLines(resource, now));
+  if (!scopeLabel || resource.pause) lines.push(...workerWarningLines(resource));
   return lines.join('\n');
 }
 
@@ -125,6 +127,17 @@ function workersSummary(resource: Resource): string {
   if (healthy.length && counts.size === 1) detail = ` (all ${[...counts.keys()][0]})`;
   else if (counts.size > 1) detail = ` (${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')})`;
   return `${healthy.length} connected${detail}${stale ? `, ${stale} stale` : ''}`;
+}
+
+function workerWarningLines(resource: Resource): string[] {
+  const warning = pauseNotHonouredWarning(resource.workers);
+  return warning ? [`Warning: ${warning}`] : [];
+}
+
+/** Uptime while it beats; a stale worker's uptime would only grow, so show when it was last seen. */
+function workerAge(worker: WorkerInfo, now: Date): string {
+  if (!worker.healthy) return worker.lastHeartbeatAt ? `last seen ${compactDuration(now.getTime() - Date.parse(worker.lastHeartbeatAt))} ago` : '-';
+  return worker.startedAt ? compactDuration(now.getTime() - Date.parse(worker.startedAt)) : '-';
 }
 
 function summary(resource: Resource, now: Date): string {

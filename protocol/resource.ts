@@ -65,6 +65,8 @@ export const WorkerInfo = z.object({
   currentTask: z.string().nullable(),
   startedAt: isoTime.nullable(),
   lastHeartbeatAt: isoTime.nullable(),
+  /** False for a heartbeat without our `status` field (buquet 0.1.0): it keeps claiming while paused. */
+  honoursPause: z.boolean(),
 });
 export type WorkerInfo = z.infer<typeof WorkerInfo>;
 

@@ -1,5 +1,6 @@
 import { describeFromNow } from '../../protocol/duration';
 import type { Resource } from '../../protocol/resource';
+import { pauseNotHonouredWarning } from '../../protocol/workers';
 import { autoResumeAt, isPaused, stateLabel } from '../state/resourcePredicates';
 import { timeLeft } from '../text/timeLeft';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
@@ -61,6 +62,8 @@ function pausedLine(resource: Resource, now: Date): string {
   if (resumeAt) parts.push(`auto-resume ${describeFromNow(resumeAt, now)}`);
   const lossAt = dataLossAt(resource);
   if (lossAt) parts.push(lossAt <= now ? '**data loss deadline passed**' : `data lost ${describeFromNow(lossAt, now)}`);
+  const ignoring = pauseNotHonouredWarning(resource.workers);
+  if (ignoring) parts.push(`**warning:** ${md(ignoring)}`);
   return parts.join(' · ');
 }
 
@@ -74,7 +77,8 @@ function nextAutoResume(paused: Resource[]): { resource: Resource; at: Date } | 
 }
 
 function severityOf(paused: Resource[], now: Date, warnWithinMs: number): StatusSeverity {
-  let severity: StatusSeverity = 'normal';
+  // A pause that workers ignore is not holding: as worth a warning as a near data-loss deadline.
+  let severity: StatusSeverity = paused.some((r) => pauseNotHonouredWarning(r.workers) !== null) ? 'warning' : 'normal';
   for (const resource of paused) {
     const lossAt = dataLossAt(resource);
     if (!lossAt) continue;

@@ -1,5 +1,6 @@
 import { describeAutoResume, describeFromNow, humanDuration } from '../../protocol/duration';
 import type { PauseDetails, Resource, WorkerInfo } from '../../protocol/resource';
+import { pauseNotHonouredWarning } from '../../protocol/workers';
 import { isHeld, scopeLabel, stateLabel } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
 import { kindLabels } from './kindLabels';
@@ -41,6 +42,8 @@ function workLines(resource: Resource, now: Date): string[] {
   const labels = kindLabels(resource);
   const lines: string[] = [];
   if (resource.workers) lines.push(`Workers: ${workersSummary(resource.workers)}`);
+  const ignoring = pauseNotHonouredWarning(resource.workers);
+  if (ignoring) lines.push(`**Warning:** ${md(ignoring)}`);
   if (backlog.pending !== null) lines.push(`${labels.pending}: ${backlog.pending.toLocaleString('en-US')}`);
   if (backlog.inFlight !== null) lines.push(`${labels.inFlight}: ${backlog.inFlight.toLocaleString('en-US')}`);
   if (backlog.oldestPendingAt) lines.push(`${labels.oldest}: ${humanDuration(now.getTime() - Date.parse(backlog.oldestPendingAt))} old`);

@@ -1,5 +1,5 @@
 import { PauseError } from '../../../protocol/errors';
-import type { PauseDetails, Resource } from '../../../protocol/resource';
+import type { PauseDetails, Resource, WorkerInfo } from '../../../protocol/resource';
 import { blankResource } from '../../../protocol/resource';
 import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
 import { createStore, toPauseError, type QueueStore } from '../../../buquet/client';
@@ -108,9 +108,11 @@ export class S3QueueAdapter implements BackendAdapter {
       const resource = this.emptyResource(bucket);
       resource.pause = globalPause;
       resource.scopedPauses = scopedPauses;
+      const ages = { staleAfterMs: this.config.workerStaleSeconds * 1000, forgetAfterMs: this.config.workerForgetSeconds * 1000 };
       resource.workers = [...workers.values()]
         .filter((w): w is DecodedHeartbeat => w !== null)
-        .map((w) => toWorkerInfo(w, now, this.config.workerStaleSeconds * 1000))
+        .map((w) => toWorkerInfo(w, now, ages))
+        .filter((w): w is WorkerInfo => w !== null)
         .sort((a, b) => a.id.localeCompare(b.id));
       resource.backlog = { pending, inFlight, oldestPendingAt: null, dataLossAt: null };
       resource.lastError = errors.length ? errors.join('; ') : null;

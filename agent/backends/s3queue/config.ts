@@ -15,6 +15,11 @@ export const S3QueueConfig = z
     profile: z.string().optional().describe('Named profile from ~/.aws/config and ~/.aws/credentials; credentials are never stored in this file.'),
     pollIntervalSeconds: z.number().min(0.2).max(3600).default(2),
     workerStaleSeconds: z.number().min(1).default(30).describe('A worker whose last heartbeat is older than this is shown as stale.'),
+    workerForgetSeconds: z
+      .number()
+      .min(1)
+      .default(3600)
+      .describe('A worker whose last heartbeat is older than this is no longer listed (its heartbeat object is left in the bucket).'),
   })
   .strict();
 export type S3QueueConfig = z.output<typeof S3QueueConfig>;

@@ -62,9 +62,9 @@ describe('extension/tree/resourceItemModel', () => {
       { reason: 'fix *bad* rows', pausedBy: 'user:alice', pausedAt: minutesFromNow(-10), resumeAt: minutesFromNow(25) },
       {
         workers: [
-          { id: 'w1', status: 'idle', healthy: true, currentTask: null, startedAt: null, lastHeartbeatAt: null },
-          { id: 'w2', status: 'paused', healthy: true, currentTask: null, startedAt: null, lastHeartbeatAt: null },
-          { id: 'w3', status: 'busy', healthy: false, currentTask: 't1', startedAt: null, lastHeartbeatAt: null },
+          { id: 'w1', status: 'idle', healthy: true, currentTask: null, startedAt: null, lastHeartbeatAt: null, honoursPause: true },
+          { id: 'w2', status: 'paused', healthy: true, currentTask: null, startedAt: null, lastHeartbeatAt: null, honoursPause: true },
+          { id: 'w3', status: 'busy', healthy: false, currentTask: 't1', startedAt: null, lastHeartbeatAt: null, honoursPause: true },
         ],
         backlog: { pending: 1234, inFlight: 3, oldestPendingAt: minutesFromNow(-90), dataLossAt: minutesFromNow(180) },
         scopedPauses: [{ scope: { type: 'shard', value: 'a' }, pause: makePause({ pausedBy: 'user:bob', reason: null }) }],
