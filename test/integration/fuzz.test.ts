@@ -120,6 +120,7 @@ function forbidden(text: string): string | null {
 
 /** `forbidden` for CLI flags: the value after each flag, as the request the CLI would send. */
 function cliForbidden(args: string[]): string | null {
+  if (args.includes('--help') || args.includes('--version')) return null; // nothing is run then
   const after = (flag: string) => (args.includes(flag) ? args[args.lastIndexOf(flag) + 1] : undefined);
   const type = after('--type');
   const shard = after('--shard');
