@@ -6,6 +6,8 @@ export interface StoreOptions {
   endpoint?: string;
   region?: string;
   profile?: string;
+  /** Bound on one S3 request, connect to last byte; the SDK retries once, so a call takes at most about twice this. */
+  requestTimeoutSeconds?: number;
 }
 
 /** An S3 client for one connection, plus the server's clock read from response Date headers. */
@@ -16,9 +18,13 @@ export interface QueueStore {
   /** HTTP requests sent so far (retries included), by SDK command name: what S3 bills. */
   requestCounts(): Record<string, number>;
   describeEndpoint(): string;
+  requestTimeoutSeconds: number;
 }
 
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = 10;
+
 export function createStore(config: StoreOptions): QueueStore {
+  const requestTimeoutSeconds = config.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS;
   const s3 = new S3Client({
     region: config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     endpoint: config.endpoint,
@@ -26,7 +32,9 @@ export function createStore(config: StoreOptions): QueueStore {
     // Credentials come only from the SDK's default chain (env, profiles, SSO, IMDS).
     profile: config.profile,
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 3000, requestTimeout: 15000 },
+    // Without throwOnRequestTimeout, @smithy/node-http-handler 4.x only logs a warning when
+    // requestTimeout passes and the request hangs on: a slow S3 then blocks a pause for minutes.
+    requestHandler: { connectionTimeout: 3000, requestTimeout: requestTimeoutSeconds * 1000, throwOnRequestTimeout: true },
   });
   // Server time = last Date header + time elapsed since, on the monotonic clock: a step of the
   // local wall clock (NTP, a resumed VM) must not move the server time we act on.
@@ -57,6 +65,7 @@ export function createStore(config: StoreOptions): QueueStore {
     serverNow: () => (clockOffsetMs === null ? null : new Date(performance.now() + clockOffsetMs)),
     requestCounts: () => ({ ...counts }),
     describeEndpoint: () => config.endpoint ?? `AWS S3 (${config.region ?? 'default region'})`,
+    requestTimeoutSeconds,
   };
 }
 
@@ -106,6 +115,31 @@ const CREDENTIAL_ERRORS = new Set([
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT']);
 
+/** The request was sent (or a connection opened) but no whole answer came in time. */
+// By code, not name: the SDK names a reset socket "TimeoutError" too.
+export function isTimeout(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'ETIMEDOUT' || /exceeded the configured \d+ ms requestTimeout/.test((error as Error)?.message ?? '');
+}
+
+/** The connection broke after the request may have been sent: S3 may have applied it. */
+function isCutOff(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'ECONNRESET' || /socket hang up|aborted|ECONNRESET/i.test((error as Error)?.message ?? '');
+}
+
+/**
+ * A write that got no answer (in time, or at all) may still land: the caller must hear that the
+ * outcome is unknown, not that it failed. `what` names the write ("the pause").
+ */
+export function toWriteError(error: unknown, store: QueueStore, bucket: string, what: string): PauseError {
+  if (isTimeout(error)) {
+    return new PauseError('BackendTimeout', `S3 at ${store.describeEndpoint()} did not answer within ${store.requestTimeoutSeconds} s; ${what} may or may not have been written; run status to see`);
+  }
+  if (isCutOff(error)) {
+    return new PauseError('BackendTimeout', `S3 at ${store.describeEndpoint()} cut the connection before answering; ${what} may or may not have been written; run status to see`);
+  }
+  return toPauseError(error, store, bucket);
+}
+
 /** Turns an SDK failure into one line that says what happened and what to do next. */
 export function toPauseError(error: unknown, store: QueueStore, bucket: string): PauseError {
   if (error instanceof PauseError) return error;
@@ -118,7 +152,10 @@ export function toPauseError(error: unknown, store: QueueStore, bucket: string):
   if (CREDENTIAL_ERRORS.has(name)) {
     return new PauseError('BackendError', `S3 at ${store.describeEndpoint()} refused the credentials (${name}: ${firstLine(message)}); check the AWS profile or AWS_* environment variables`);
   }
-  if ((code && NETWORK_CODES.has(code)) || name === 'TimeoutError' || /ECONNREFUSED|ENOTFOUND|socket hang up|timed? ?out/i.test(message)) {
+  if (isTimeout(error)) {
+    return new PauseError('BackendTimeout', `S3 at ${store.describeEndpoint()} gave no answer in ${store.requestTimeoutSeconds} s on bucket "${bucket}"; it is slow or overloaded`);
+  }
+  if ((code && NETWORK_CODES.has(code)) || /ECONNREFUSED|ENOTFOUND|socket hang up|timed? ?out/i.test(message)) {
     return new PauseError('BackendUnavailable', `cannot reach S3 at ${store.describeEndpoint()} (${firstLine(code ?? message)}); is the server running?`);
   }
   return new PauseError('BackendError', `S3 at ${store.describeEndpoint()} failed on bucket "${bucket}" (${name}: ${firstLine(message)})`);

@@ -47,8 +47,8 @@ export function formatList(snapshot: Snapshot, now = new Date()): string {
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((r) => [r.id, r.kind, r.state.toUpperCase(), summary(r, now)]);
   if (rows.length) lines.push(...table(['RESOURCE', 'KIND', 'STATE', 'DETAIL'], rows));
-  for (const connection of snapshot.connections.filter((c) => c.status === 'unreachable')) {
-    lines.push(`${connection.name}: unreachable (${connection.error})`);
+  for (const connection of snapshot.connections.filter((c) => c.status === 'unreachable' || c.status === 'slow')) {
+    lines.push(`${connection.name}: ${connection.status} (${connection.error})`);
   }
   if (!rows.length && !snapshot.connections.length) lines.push('No connections configured. Add one to the connections file (see README).');
   return lines.join('\n');

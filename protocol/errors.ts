@@ -10,6 +10,8 @@ export const ErrorCode = z.enum([
   'NotPaused',
   'Unsupported',
   'BackendUnavailable',
+  /** The backend got the request but sent no answer in time: a write may or may not have happened. */
+  'BackendTimeout',
   'BackendError',
   'Conflict',
   /** A deploy the server cannot apply in place: it needs terminate-and-recreate, which the user must confirm. */
@@ -29,6 +31,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   RecreateRequired: 409,
   Unsupported: 422,
   BackendUnavailable: 503,
+  BackendTimeout: 504,
   BackendError: 502,
   Internal: 500,
 };

@@ -150,7 +150,8 @@ export type Resource = z.infer<typeof Resource>;
 export const ConnectionStatus = z.object({
   name: z.string(),
   kind: z.string(),
-  status: z.enum(['connecting', 'ok', 'unreachable']),
+  /** slow: the backend took a request but gave no answer in time (its state is then unknown). */
+  status: z.enum(['connecting', 'ok', 'slow', 'unreachable']),
   error: z.string().nullable(),
   checkedAt: isoTime.nullable(),
 });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { PauseError } from '../../protocol/errors';
 import type { Resource } from '../../protocol/resource';
 import type { Connection } from './service';
 import type { StateStore } from './stateStore';
@@ -73,10 +74,11 @@ export class Poller {
     } catch (error) {
       if (this.stopped) return;
       const message = (error as Error).message;
+      const status = error instanceof PauseError && error.code === 'BackendTimeout' ? 'slow' : 'unreachable';
       const previous = this.store.snapshot().connections.find((c) => c.name === name);
-      if (previous?.status !== 'unreachable') this.log.warn({ connection: name, err: message }, 'connection unreachable');
-      this.store.setConnection({ name, kind, status: 'unreachable', error: message, checkedAt: new Date().toISOString() });
-      this.store.markUnknown(name, message);
+      if (previous?.status !== status) this.log.warn({ connection: name, err: message }, `connection ${status}`);
+      this.store.setConnection({ name, kind, status, error: message, checkedAt: new Date().toISOString() });
+      this.store.markUnknown(name, message, status);
     }
   }
 }

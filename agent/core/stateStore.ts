@@ -56,10 +56,10 @@ export class StateStore {
   }
 
   /** When a connection stops answering, its resources stay listed but nothing is claimed about them. */
-  markUnknown(connection: string, error: string): void {
+  markUnknown(connection: string, error: string, status: 'slow' | 'unreachable' = 'unreachable'): void {
     for (const resource of [...this.resources.values()]) {
       if (resource.connection !== connection) continue;
-      this.upsertResource({ ...resource, state: 'unknown', stateDetail: 'connection unreachable', lastError: error });
+      this.upsertResource({ ...resource, state: 'unknown', stateDetail: `connection ${status}`, lastError: error });
     }
   }
 

@@ -160,11 +160,12 @@ export function connectionItem(connection: ConnectionStatus, resources: Resource
 const CONNECTION_ICONS: Record<ConnectionStatus['status'], ItemIcon> = {
   ok: { id: 'plug', color: null },
   connecting: { id: 'loading~spin', color: null },
+  slow: { id: 'watch', color: WARNING_COLOR },
   unreachable: { id: 'debug-disconnect', color: ERROR_COLOR },
 };
 
 function connectionDescription(connection: ConnectionStatus, resources: Resource[]): string {
-  if (connection.status === 'unreachable') return `unreachable${connection.error ? `: ${connection.error}` : ''}`;
+  if (connection.status === 'unreachable' || connection.status === 'slow') return `${connection.status}${connection.error ? `: ${connection.error}` : ''}`;
   if (connection.status === 'connecting') return 'connecting…';
   const paused = resources.filter(isPaused).length;
   return paused ? `ok · ${paused} of ${resources.length} paused` : 'ok';

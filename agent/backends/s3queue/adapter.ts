@@ -2,7 +2,7 @@ import { PauseError } from '../../../protocol/errors';
 import type { PauseDetails, Resource, WorkerInfo } from '../../../protocol/resource';
 import { blankResource } from '../../../protocol/resource';
 import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
-import { createStore, toPauseError, type QueueStore } from '../../../buquet/client';
+import { createStore, toPauseError, toWriteError, type QueueStore } from '../../../buquet/client';
 import type { S3QueueConfig } from './config';
 import { PauseControl } from '../../../buquet/pauseControl';
 import { DEFAULT_SHARDS, describeScope, LEASES_PREFIX, READY_PREFIX, WORKERS_PREFIX } from '../../../buquet/layout';
@@ -50,7 +50,7 @@ export class S3QueueAdapter implements BackendAdapter {
       if (!command.scope) this.metrics.observe(this.labels(bucket), details);
       return details;
     } catch (error) {
-      throw toPauseError(error, this.store, bucket);
+      throw toWriteError(error, this.store, bucket, 'the pause');
     }
   }
 
@@ -61,7 +61,7 @@ export class S3QueueAdapter implements BackendAdapter {
       if (outcome.resumed && !command.scope) this.metrics.observe(this.labels(bucket), null);
       return outcome;
     } catch (error) {
-      throw toPauseError(error, this.store, bucket);
+      throw toWriteError(error, this.store, bucket, 'the resume');
     }
   }
 
@@ -86,7 +86,7 @@ export class S3QueueAdapter implements BackendAdapter {
       return await this.observe(bucket);
     } catch (error) {
       const failure = toPauseError(error, this.store, bucket);
-      if (failure.code === 'BackendUnavailable' || failure.code === 'BackendError') throw failure;
+      if (failure.code === 'BackendUnavailable' || failure.code === 'BackendTimeout' || failure.code === 'BackendError') throw failure;
       return { ...this.emptyResource(bucket), state: 'unknown', lastError: failure.message };
     }
   }

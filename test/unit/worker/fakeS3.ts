@@ -44,6 +44,7 @@ export class FakeS3 {
       serverNow: () => new Date(this.serverMs),
       requestCounts: () => ({}),
       describeEndpoint: () => 'fake S3',
+      requestTimeoutSeconds: 10,
     };
   }
 
