@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { BulkResult, PauseApi, PauseResponse, PauseUpstreamResponse, ResumeResponse, StopResponse } from '../protocol/api';
 import { DeployRequest, type DeployRequestInput, type DeployResponse } from '../protocol/deploy';
-import { PauseError } from '../protocol/errors';
+import { connectionTroubleOf, PauseError } from '../protocol/errors';
 import type { Snapshot } from '../protocol/messages';
 import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest, type PauseRequestInput, type PauseUpstreamRequestInput, type ResumeRequestInput, type StopRequestInput } from '../protocol/requests';
 import { PeekRequest, type PeekRequestInput, type PeekResponse } from '../protocol/peek';
@@ -36,7 +36,7 @@ export class DirectApi implements PauseApi {
         resources.push(...(await this.service.list(connection)));
         connections.push({ name: config.name, kind: config.kind, status: 'ok', error: null, checkedAt });
       } catch (error) {
-        connections.push({ name: config.name, kind: config.kind, status: 'unreachable', error: (error as Error).message, checkedAt });
+        connections.push({ name: config.name, kind: config.kind, status: connectionTroubleOf(error), error: (error as Error).message, checkedAt });
       }
     }
     return { agent: { version: VERSION, pid: process.pid, startedAt: new Date().toISOString() }, connections, resources, configError: null };

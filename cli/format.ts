@@ -2,6 +2,7 @@ import type { BulkResult, PauseUpstreamResponse } from '../protocol/api';
 import { describeAutoResume, describeFromNow, humanDuration } from '../protocol/duration';
 import type { Snapshot } from '../protocol/messages';
 import type { PauseDetails, Resource, ScopedPause, WorkerInfo } from '../protocol/resource';
+import { isTroubled } from '../protocol/resource';
 import { pauseNotHonouredWarning } from '../protocol/workers';
 import { singleLine } from '../protocol/printable';
 
@@ -47,7 +48,7 @@ export function formatList(snapshot: Snapshot, now = new Date()): string {
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((r) => [r.id, r.kind, r.state.toUpperCase(), summary(r, now)]);
   if (rows.length) lines.push(...table(['RESOURCE', 'KIND', 'STATE', 'DETAIL'], rows));
-  for (const connection of snapshot.connections.filter((c) => c.status === 'unreachable' || c.status === 'slow')) {
+  for (const connection of snapshot.connections.filter((c) => isTroubled(c.status))) {
     lines.push(`${connection.name}: ${connection.status} (${connection.error})`);
   }
   if (!rows.length && !snapshot.connections.length) lines.push('No connections configured. Add one to the connections file (see README).');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TroubledConnectionStatus } from './resource';
 
 /** Failure codes shared by agent, CLI and extension; each maps to one HTTP status. */
 export const ErrorCode = z.enum([
@@ -64,4 +65,10 @@ export class PauseError extends Error {
  */
 export function isPermanentRefusal(error: unknown): boolean {
   return error instanceof PauseError && (error.code === 'BadRequest' || error.code === 'NotFound' || error.code === 'Unsupported');
+}
+
+/** How a failed listing shows on its connection: down, silent, or answering with an error (the user's next step differs). */
+export function connectionTroubleOf(error: unknown): TroubledConnectionStatus {
+  if (!(error instanceof PauseError) || error.code === 'BackendUnavailable') return 'unreachable';
+  return error.code === 'BackendTimeout' ? 'slow' : 'failing';
 }

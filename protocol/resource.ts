@@ -150,12 +150,22 @@ export type Resource = z.infer<typeof Resource>;
 export const ConnectionStatus = z.object({
   name: z.string(),
   kind: z.string(),
-  /** slow: the backend took a request but gave no answer in time (its state is then unknown). */
-  status: z.enum(['connecting', 'ok', 'slow', 'unreachable']),
+  /**
+   * slow: the backend took a request but gave no answer in time. failing: it answered, with an
+   * error (refused credentials, a 400): reachable, but its state is unknown until that is fixed.
+   */
+  status: z.enum(['connecting', 'ok', 'slow', 'unreachable', 'failing']),
   error: z.string().nullable(),
   checkedAt: isoTime.nullable(),
 });
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+
+/** A connection whose resources cannot be trusted now, and why (`error`). */
+export type TroubledConnectionStatus = Exclude<ConnectionStatus['status'], 'ok' | 'connecting'>;
+
+export function isTroubled(status: ConnectionStatus['status']): status is TroubledConnectionStatus {
+  return status !== 'ok' && status !== 'connecting';
+}
 
 export function resourceId(connection: string, name: string): string {
   return `${connection}/${name}`;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { PauseError } from '../../protocol/errors';
+import { connectionTroubleOf } from '../../protocol/errors';
 import type { Resource } from '../../protocol/resource';
 import type { Connection } from './service';
 import type { StateStore } from './stateStore';
@@ -74,7 +74,7 @@ export class Poller {
     } catch (error) {
       if (this.stopped) return;
       const message = (error as Error).message;
-      const status = error instanceof PauseError && error.code === 'BackendTimeout' ? 'slow' : 'unreachable';
+      const status = connectionTroubleOf(error);
       const previous = this.store.snapshot().connections.find((c) => c.name === name);
       if (previous?.status !== status) this.log.warn({ connection: name, err: message }, `connection ${status}`);
       this.store.setConnection({ name, kind, status, error: message, checkedAt: new Date().toISOString() });

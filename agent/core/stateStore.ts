@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
 import type { ServerMessage } from '../../protocol/messages';
-import type { ConnectionStatus, Resource } from '../../protocol/resource';
+import type { ConnectionStatus, Resource, TroubledConnectionStatus } from '../../protocol/resource';
 
 /** The agent's current view of every connection and resource; emits only real changes. */
 export class StateStore {
@@ -56,7 +56,7 @@ export class StateStore {
   }
 
   /** When a connection stops answering, its resources stay listed but nothing is claimed about them. */
-  markUnknown(connection: string, error: string, status: 'slow' | 'unreachable' = 'unreachable'): void {
+  markUnknown(connection: string, error: string, status: TroubledConnectionStatus = 'unreachable'): void {
     for (const resource of [...this.resources.values()]) {
       if (resource.connection !== connection) continue;
       this.upsertResource({ ...resource, state: 'unknown', stateDetail: `connection ${status}`, lastError: error });

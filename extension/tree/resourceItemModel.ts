@@ -1,5 +1,6 @@
 import { shortDuration } from '../../protocol/duration';
 import type { ConnectionStatus, Resource, ResourceState } from '../../protocol/resource';
+import { isTroubled } from '../../protocol/resource';
 import { ItemToken } from '../constants';
 import { autoResumeAt, dataLossDeadline, DEFAULT_DATA_LOSS_WARNING_MS, hasOutputTopics, hasPauses, isHeld, isPausable, isPaused, isResumable, isStoppable, stateLabel } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
@@ -161,11 +162,12 @@ const CONNECTION_ICONS: Record<ConnectionStatus['status'], ItemIcon> = {
   ok: { id: 'plug', color: null },
   connecting: { id: 'loading~spin', color: null },
   slow: { id: 'watch', color: WARNING_COLOR },
+  failing: { id: 'error', color: ERROR_COLOR },
   unreachable: { id: 'debug-disconnect', color: ERROR_COLOR },
 };
 
 function connectionDescription(connection: ConnectionStatus, resources: Resource[]): string {
-  if (connection.status === 'unreachable' || connection.status === 'slow') return `${connection.status}${connection.error ? `: ${connection.error}` : ''}`;
+  if (isTroubled(connection.status)) return `${connection.status}${connection.error ? `: ${connection.error}` : ''}`;
   if (connection.status === 'connecting') return 'connecting…';
   const paused = resources.filter(isPaused).length;
   return paused ? `ok · ${paused} of ${resources.length} paused` : 'ok';

@@ -4,7 +4,9 @@ import { AgentClient } from '../../client/agentClient';
 import { GLOBAL_PAUSE_KEY } from '../../buquet/layout';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { eventually, readKey } from '../support/bucket';
-import { testHome, uniqueBucket, useAwsProfiles, type TestHome } from '../support/testEnv';
+import { freePort } from '../../sandbox/process';
+import { services } from '../support/sandboxFixture';
+import { testHome, uniqueBucket, useAwsProfiles, WRONG_PROFILE, type TestHome } from '../support/testEnv';
 
 /** What the agent does with its connections while the connections file changes under it (real S3 server). */
 describe('agent: the connections file changing while it runs', function () {
@@ -46,5 +48,36 @@ describe('agent: the connections file changing while it runs', function () {
     writeFileSync(home.paths.connections, original);
     await eventually(() => readKey(bucket, GLOBAL_PAUSE_KEY), (body) => body === null, 15_000, 'the overdue auto-resume');
     assert.ok(agent.logs.some((l) => l.msg === 'auto-resumed'));
+  });
+});
+
+describe('agent: a connection in trouble says which trouble (real S3 server)', function () {
+  this.timeout(60_000);
+  let agent: TestAgent;
+
+  before(() => useAwsProfiles());
+  afterEach(() => agent.close());
+
+  it('a server that answers with an error is failing, not unreachable; one that is down is unreachable', async () => {
+    const bucket = uniqueBucket('trouble');
+    const home = await testHome([bucket]);
+    const downPort = await freePort();
+    home.writeConnections([
+      { name: 'wrong-keys', kind: 's3-queue', endpoint: services().s3.endpoint, profile: WRONG_PROFILE, buckets: [bucket], pollIntervalSeconds: 0.2 },
+      { name: 'down', kind: 's3-queue', endpoint: `http://127.0.0.1:${downPort}`, profile: services().s3.profile, buckets: [bucket], pollIntervalSeconds: 0.2 },
+    ]);
+    agent = await startTestAgent(home.paths);
+    const client = new AgentClient(`http://127.0.0.1:${agent.port}`, agent.token);
+    const connections = await eventually(
+      async () => (await client.snapshot()).connections,
+      (list) => list.length === 2 && list.every((c) => c.status !== 'connecting'),
+      10_000,
+      'both connections checked',
+    );
+    const byName = Object.fromEntries(connections.map((c) => [c.name, c]));
+    assert.equal(byName['wrong-keys'].status, 'failing');
+    assert.match(byName['wrong-keys'].error ?? '', /refused the credentials \(InvalidAccessKeyId/);
+    assert.equal(byName.down.status, 'unreachable');
+    assert.match(byName.down.error ?? '', /cannot reach S3/);
   });
 });
