@@ -4,6 +4,7 @@ import { PauseError } from '../../protocol/errors';
 import type { ConnectionStatus } from '../../protocol/resource';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { eventually, readKey } from '../support/bucket';
+import { printFaultFigures, type FaultFigure } from '../support/faultFigures';
 import { FaultProxy, type Fault } from '../support/faultProxy';
 import { services } from '../support/sandboxFixture';
 import { testHome, uniqueBucket, useAwsProfiles } from '../support/testEnv';
@@ -15,12 +16,7 @@ const DETECT_BOUND_MS = 15_000;
 const ANSWER_BOUND_MS = 10_000;
 
 /** Figures for the README: one row per fault scenario. */
-const figures: Array<{ backend: string; fault: string; detectMs: number; recoverMs: number; claims: number }> = [];
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
-};
+const figures: FaultFigure[] = [];
 
 describe('fault injection: S3 behind a faulty proxy', function () {
   this.timeout(60_000);
@@ -57,7 +53,7 @@ describe('fault injection: S3 behind a faulty proxy', function () {
   after(async () => {
     await agent?.close();
     await proxy?.close();
-    if (figures.length) printFigures();
+    printFaultFigures('S3', figures, proxy.faultsInjected);
   });
 
   async function connectionStatus(): Promise<Record<string, ConnectionStatus['status']>> {
@@ -127,14 +123,5 @@ describe('fault injection: S3 behind a faulty proxy', function () {
       if (inS3) await client.resume(`proxied/${faulted}`, {});
       figures.push({ backend: 's3', fault: fault.mode, detectMs, recoverMs, claims });
     });
-  }
-
-  function printFigures(): void {
-    const faults = proxy.faultsInjected;
-    console.log(
-      `  fault figures: ${figures.length} scenarios × backends, ${faults} faulty connections injected, ` +
-        `${figures.reduce((n, f) => n + f.claims, 0)} claims checked, ` +
-        `median detect ${median(figures.map((f) => f.detectMs))} ms, median recover ${median(figures.map((f) => f.recoverMs))} ms`,
-    );
   }
 });

@@ -94,24 +94,41 @@ export class ConnectRest {
 
   private async call(method: string, path: string): Promise<unknown> {
     let response: Response;
+    let text: string;
     try {
+      // The deadline covers the body too: a worker can answer the headers and then go silent.
       response = await fetch(`${this.baseUrl}${path}`, {
         method,
         headers: { accept: 'application/json' },
         signal: AbortSignal.timeout(this.timeoutMs),
       });
+      text = await response.text();
     } catch (error) {
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : ((error as { cause?: Error }).cause?.message ?? (error as Error).message);
-      throw new PauseError('BackendUnavailable', `cannot reach Kafka Connect at ${this.baseUrl} (${reason})`);
+      throw this.transportFailure(method, error);
     }
-    const text = await response.text();
     const json = text ? safeJson(text) : undefined;
     if (response.ok) return json;
     const body = ErrorBody.safeParse(json);
     const message = body.success ? body.data.message : `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
     throw new PauseError(errorCode(response.status), `Kafka Connect (${this.baseUrl}) answered ${response.status}: ${message}`);
   }
+
+  /**
+   * Refused before anything was sent: unreachable. Silent or cut off after the request went:
+   * a change may have been applied, so a pause, resume or stop says so rather than "failed".
+   */
+  private transportFailure(method: string, error: unknown): PauseError {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code && NOT_SENT.has(cause.code)) return new PauseError('BackendUnavailable', `cannot reach Kafka Connect at ${this.baseUrl} (${cause.code}); is the worker running?`);
+    const silent = (error as Error).name === 'TimeoutError';
+    const what = silent ? `gave no answer within ${this.timeoutMs / 1000} s` : `cut the connection (${cause?.message ?? (error as Error).message})`;
+    if (method === 'GET') return new PauseError(silent ? 'BackendTimeout' : 'BackendUnavailable', `Kafka Connect at ${this.baseUrl} ${what}`);
+    return new PauseError('BackendTimeout', `Kafka Connect at ${this.baseUrl} ${what}; the change may or may not have been applied; run status to see`);
+  }
 }
+
+/** Connections that never got a request to the worker: nothing can have changed there. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function errorCode(status: number): PauseError['code'] {
   if (status === 404) return 'NotFound';

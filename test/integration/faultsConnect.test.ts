@@ -1,0 +1,120 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AgentClient } from '../../client/agentClient';
+import { PauseError } from '../../protocol/errors';
+import type { ConnectionStatus } from '../../protocol/resource';
+import { FILE_SINK } from '../../sandbox/connect';
+import { startTestAgent, type TestAgent } from '../support/agentHarness';
+import { eventually, readKey } from '../support/bucket';
+import { connectRest, connectStatus } from '../support/connectRest';
+import { printFaultFigures, type FaultFigure } from '../support/faultFigures';
+import { FaultProxy, type Fault } from '../support/faultProxy';
+import { connectService, services, useSandboxServices } from '../support/sandboxFixture';
+import { testHome, uniqueBucket, useAwsProfiles } from '../support/testEnv';
+
+useSandboxServices('kafka', 'connect');
+
+const DETECT_BOUND_MS = 15_000;
+const ANSWER_BOUND_MS = 10_000;
+const figures: FaultFigure[] = [];
+
+/**
+ * The real Connect worker behind a faulty proxy, beside a healthy S3 connection: the agent keeps
+ * serving S3, never says "failed" for a pause Connect applied, and heals by itself.
+ */
+describe('fault injection: Kafka Connect behind a faulty proxy', function () {
+  this.timeout(120_000);
+  const connector = `pp-fault-${Date.now().toString(36)}`;
+  let agent: TestAgent;
+  let client: AgentClient;
+  let proxy: FaultProxy;
+  let bucket: string;
+
+  before(async () => {
+    useAwsProfiles();
+    const target = new URL(connectService().url);
+    proxy = await FaultProxy.start({ host: target.hostname, port: Number(target.port) });
+    const file = join(mkdtempSync(join(tmpdir(), 'pp-fault-connect-')), 'out.txt');
+    const created = await connectRest('POST', '/connectors', { name: connector, config: { 'connector.class': FILE_SINK, 'tasks.max': '1', file, topics: `${connector}-in` } });
+    assert.equal(created.status, 201, created.text);
+    bucket = uniqueBucket('beside-connect');
+    const home = await testHome([bucket]);
+    const s3 = services().s3;
+    home.writeConnections([
+      { name: 'direct', kind: 's3-queue', endpoint: s3.endpoint, profile: s3.profile, buckets: [bucket], pollIntervalSeconds: 0.2 },
+      { name: 'connect', kind: 'kafka-connect', url: `http://127.0.0.1:${proxy.port}`, connectors: [connector], pollIntervalSeconds: 0.2, requestTimeoutSeconds: 1, settleSeconds: 2 },
+    ]);
+    agent = await startTestAgent(home.paths);
+    client = new AgentClient(`http://127.0.0.1:${agent.port}`, agent.token);
+    await eventually(shownState, (state) => state === 'running', 30_000, 'the connector running');
+  });
+  after(async () => {
+    await agent?.close();
+    await proxy?.close();
+    await connectRest('DELETE', `/connectors/${connector}`);
+    printFaultFigures('Kafka Connect', figures, proxy?.faultsInjected ?? 0);
+  });
+
+  async function connectionStatus(): Promise<ConnectionStatus['status'] | undefined> {
+    return (await client.snapshot()).connections.find((c) => c.name === 'connect')?.status;
+  }
+  async function shownState(): Promise<string | undefined> {
+    return (await client.snapshot()).resources.find((r) => r.id === `connect/${connector}`)?.state;
+  }
+  /** What the worker itself says, asked directly, not through the proxy or the product. */
+  const workerState = async () => (await connectStatus(connector)).connector.state;
+
+  const scenarios: Array<{ fault: Fault; shows: Array<ConnectionStatus['status']> }> = [
+    { fault: { mode: 'refuse' }, shows: ['unreachable'] },
+    { fault: { mode: 'blackhole' }, shows: ['slow'] },
+    // The worker gets the PUT and applies it; its answer comes after the agent gave up.
+    { fault: { mode: 'delay', ms: 3000 }, shows: ['slow'] },
+    { fault: { mode: 'cut', afterBytes: 20 }, shows: ['unreachable', 'slow'] },
+  ];
+
+  for (const { fault, shows } of scenarios) {
+    it(`${fault.mode}: S3 keeps serving, a pause is answered in time and never falsely called failed, and it heals`, async () => {
+      let claims = 0;
+      const faultedAt = Date.now();
+      proxy.set(fault);
+      await eventually(connectionStatus, (status) => status !== undefined && shows.includes(status), DETECT_BOUND_MS, `connect shows ${shows.join(' or ')}`);
+      const detectMs = Date.now() - faultedAt;
+
+      await client.pause(`direct/${bucket}`, { reason: 'beside a faulty Connect' });
+      assert.notEqual(await readKey(bucket, 'control/paused.json'), null, 'the S3 pause is really there');
+      await client.resume(`direct/${bucket}`, {});
+      claims++;
+
+      const asked = Date.now();
+      const outcome = await client.pause(`connect/${connector}`, { reason: `during ${fault.mode}` }).then(
+        () => 'paused' as const,
+        (error: PauseError) => error,
+      );
+      assert.ok(Date.now() - asked < ANSWER_BOUND_MS, `the pause was answered within ${ANSWER_BOUND_MS} ms`);
+      if (outcome !== 'paused') {
+        assert.ok(outcome instanceof PauseError, String(outcome));
+        assert.ok(['BackendUnavailable', 'BackendTimeout'].includes(outcome.code), `${outcome.code}: ${outcome.message}`);
+      }
+
+      const healedAt = Date.now();
+      proxy.set({ mode: 'pass' });
+      await eventually(connectionStatus, (status) => status === 'ok', DETECT_BOUND_MS, 'connect back to ok');
+      const recoverMs = Date.now() - healedAt;
+      await new Promise((resolve) => setTimeout(resolve, fault.mode === 'delay' ? fault.ms + 1000 : 1000));
+      const real = await workerState();
+      // A failure either says the outcome is unknown or is held to it: nothing was paused.
+      if (outcome === 'paused') assert.equal(real, 'PAUSED', 'a pause the agent claimed is in Connect');
+      else if (!/may or may not have been applied; run status to see/.test(outcome.message)) assert.equal(real, 'RUNNING', `the agent said the pause failed, yet Connect paused: ${outcome.message}`);
+      claims++;
+      await eventually(shownState, (state) => state === real.toLowerCase(), DETECT_BOUND_MS, 'the agent shows what the worker says');
+      claims++;
+      if (real === 'PAUSED') {
+        await connectRest('PUT', `/connectors/${connector}/resume`);
+        await eventually(shownState, (state) => state === 'running', 30_000, 'running again for the next scenario');
+      }
+      figures.push({ backend: 'connect', fault: fault.mode, detectMs, recoverMs, claims });
+    });
+  }
+});

@@ -1,0 +1,22 @@
+/** What the fault suites measured, one row per scenario, printed for the README's table. */
+export interface FaultFigure {
+  backend: string;
+  fault: string;
+  detectMs: number;
+  recoverMs: number;
+  claims: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
+}
+
+export function printFaultFigures(backend: string, figures: FaultFigure[], faultsInjected: number): void {
+  if (!figures.length) return;
+  console.log(
+    `  fault figures (${backend}): ${figures.length} scenarios, ${faultsInjected} faulty connections injected, ` +
+      `${figures.reduce((n, f) => n + f.claims, 0)} claims checked, ` +
+      `median detect ${median(figures.map((f) => f.detectMs))} ms, median recover ${median(figures.map((f) => f.recoverMs))} ms`,
+  );
+}
