@@ -4,8 +4,8 @@ import { PauseError } from '../../protocol/errors';
 import type { ConnectionStatus } from '../../protocol/resource';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { eventually, readKey } from '../support/bucket';
-import { printFaultFigures, type FaultFigure } from '../support/faultFigures';
-import { FaultProxy, type Fault } from '../support/faultProxy';
+import { FAULT_SCENARIOS, printFaultFigures, type FaultFigure } from '../support/faultSuite';
+import { FaultProxy } from '../support/faultProxy';
 import { services } from '../support/sandboxFixture';
 import { testHome, uniqueBucket, useAwsProfiles } from '../support/testEnv';
 
@@ -71,15 +71,7 @@ describe('fault injection: S3 behind a faulty proxy', function () {
     return 2;
   }
 
-  const scenarios: Array<{ fault: Fault; shows: Array<ConnectionStatus['status']> }> = [
-    { fault: { mode: 'refuse' }, shows: ['unreachable'] },
-    { fault: { mode: 'blackhole' }, shows: ['slow'] },
-    // The answer comes, but after the deadline: the write lands after the caller gave up.
-    { fault: { mode: 'delay', ms: 3000 }, shows: ['slow'] },
-    { fault: { mode: 'cut', afterBytes: 20 }, shows: ['unreachable', 'slow'] },
-  ];
-
-  for (const { fault, shows } of scenarios) {
+  for (const { fault, shows } of FAULT_SCENARIOS) {
     it(`${fault.mode}: answers a pause within the bound, never claims what S3 does not hold, heals by itself`, async () => {
       let claims = 0;
       const faultedAt = Date.now();

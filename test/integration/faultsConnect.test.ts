@@ -9,8 +9,8 @@ import { FILE_SINK } from '../../sandbox/connect';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { eventually, readKey } from '../support/bucket';
 import { connectRest, connectStatus } from '../support/connectRest';
-import { printFaultFigures, type FaultFigure } from '../support/faultFigures';
-import { FaultProxy, type Fault } from '../support/faultProxy';
+import { FAULT_SCENARIOS, printFaultFigures, type FaultFigure } from '../support/faultSuite';
+import { FaultProxy } from '../support/faultProxy';
 import { connectService, services, useSandboxServices } from '../support/sandboxFixture';
 import { testHome, uniqueBucket, useAwsProfiles } from '../support/testEnv';
 
@@ -66,15 +66,7 @@ describe('fault injection: Kafka Connect behind a faulty proxy', function () {
   /** What the worker itself says, asked directly, not through the proxy or the product. */
   const workerState = async () => (await connectStatus(connector)).connector.state;
 
-  const scenarios: Array<{ fault: Fault; shows: Array<ConnectionStatus['status']> }> = [
-    { fault: { mode: 'refuse' }, shows: ['unreachable'] },
-    { fault: { mode: 'blackhole' }, shows: ['slow'] },
-    // The worker gets the PUT and applies it; its answer comes after the agent gave up.
-    { fault: { mode: 'delay', ms: 3000 }, shows: ['slow'] },
-    { fault: { mode: 'cut', afterBytes: 20 }, shows: ['unreachable', 'slow'] },
-  ];
-
-  for (const { fault, shows } of scenarios) {
+  for (const { fault, shows } of FAULT_SCENARIOS) {
     it(`${fault.mode}: S3 keeps serving, a pause is answered in time and never falsely called failed, and it heals`, async () => {
       let claims = 0;
       const faultedAt = Date.now();

@@ -1,3 +1,6 @@
+import type { ConnectionStatus } from '../../protocol/resource';
+import type { Fault } from './faultProxy';
+
 /** What the fault suites measured, one row per scenario, printed for the README's table. */
 export interface FaultFigure {
   backend: string;
@@ -20,3 +23,15 @@ export function printFaultFigures(backend: string, figures: FaultFigure[], fault
       `median detect ${median(figures.map((f) => f.detectMs))} ms, median recover ${median(figures.map((f) => f.recoverMs))} ms`,
   );
 }
+
+/**
+ * The faults every backend meets, and how its connection may show each: refused at once is
+ * unreachable; silent, or answering after the deadline (the write may land after the caller
+ * gave up), is slow; cut mid-answer is either.
+ */
+export const FAULT_SCENARIOS: Array<{ fault: Fault; shows: Array<ConnectionStatus['status']> }> = [
+  { fault: { mode: 'refuse' }, shows: ['unreachable'] },
+  { fault: { mode: 'blackhole' }, shows: ['slow'] },
+  { fault: { mode: 'delay', ms: 3000 }, shows: ['slow'] },
+  { fault: { mode: 'cut', afterBytes: 20 }, shows: ['unreachable', 'slow'] },
+];
