@@ -4,7 +4,7 @@ import { PauseError } from '../../protocol/errors';
 import type { ConnectionStatus } from '../../protocol/resource';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { eventually, readKey } from '../support/bucket';
-import { FAULT_SCENARIOS, printFaultFigures, type FaultFigure } from '../support/faultSuite';
+import { faultScenarios, printFaultFigures, type FaultFigure } from '../support/faultSuite';
 import { FaultProxy } from '../support/faultProxy';
 import { services } from '../support/sandboxFixture';
 import { testHome, uniqueBucket, useAwsProfiles } from '../support/testEnv';
@@ -71,7 +71,7 @@ describe('fault injection: S3 behind a faulty proxy', function () {
     return 2;
   }
 
-  for (const { fault, shows } of FAULT_SCENARIOS) {
+  for (const { fault, shows } of faultScenarios(REQUEST_TIMEOUT_SECONDS * 1000)) {
     it(`${fault.mode}: answers a pause within the bound, never claims what S3 does not hold, heals by itself`, async () => {
       let claims = 0;
       const faultedAt = Date.now();

@@ -9,13 +9,15 @@ import { FILE_SINK } from '../../sandbox/connect';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { eventually, readKey } from '../support/bucket';
 import { connectRest, connectStatus } from '../support/connectRest';
-import { FAULT_SCENARIOS, printFaultFigures, type FaultFigure } from '../support/faultSuite';
+import { faultScenarios, printFaultFigures, type FaultFigure } from '../support/faultSuite';
 import { FaultProxy } from '../support/faultProxy';
 import { connectService, services, useSandboxServices } from '../support/sandboxFixture';
 import { testHome, uniqueBucket, useAwsProfiles } from '../support/testEnv';
 
 useSandboxServices('kafka', 'connect');
 
+/** Short, so a fault shows in seconds; the bounds below are generous multiples of it. */
+const REQUEST_TIMEOUT_SECONDS = 1;
 const DETECT_BOUND_MS = 15_000;
 const ANSWER_BOUND_MS = 10_000;
 const figures: FaultFigure[] = [];
@@ -44,7 +46,7 @@ describe('fault injection: Kafka Connect behind a faulty proxy', function () {
     const s3 = services().s3;
     home.writeConnections([
       { name: 'direct', kind: 's3-queue', endpoint: s3.endpoint, profile: s3.profile, buckets: [bucket], pollIntervalSeconds: 0.2 },
-      { name: 'connect', kind: 'kafka-connect', url: `http://127.0.0.1:${proxy.port}`, connectors: [connector], pollIntervalSeconds: 0.2, requestTimeoutSeconds: 1, settleSeconds: 2 },
+      { name: 'connect', kind: 'kafka-connect', url: `http://127.0.0.1:${proxy.port}`, connectors: [connector], pollIntervalSeconds: 0.2, requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS, settleSeconds: 2 },
     ]);
     agent = await startTestAgent(home.paths);
     client = new AgentClient(`http://127.0.0.1:${agent.port}`, agent.token);
@@ -66,7 +68,7 @@ describe('fault injection: Kafka Connect behind a faulty proxy', function () {
   /** What the worker itself says, asked directly, not through the proxy or the product. */
   const workerState = async () => (await connectStatus(connector)).connector.state;
 
-  for (const { fault, shows } of FAULT_SCENARIOS) {
+  for (const { fault, shows } of faultScenarios(REQUEST_TIMEOUT_SECONDS * 1000)) {
     it(`${fault.mode}: S3 keeps serving, a pause is answered in time and never falsely called failed, and it heals`, async () => {
       let claims = 0;
       const faultedAt = Date.now();

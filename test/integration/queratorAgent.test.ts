@@ -178,7 +178,7 @@ describe('agent with Querator connections (real Querator server)', function () {
       assert.equal(connections.find((c) => c.name === 'busy')?.error, `the Querator gateway of "busy" cannot start on 127.0.0.1:${busyPort}: the port is in use`);
       assert.match(connections.find((c) => c.name === 'broken')?.error ?? '', /the Querator pause state .*broken\.json is not valid JSON .*; fix it or remove it to resume every queue of "broken"$/);
       await assert.rejects(new DuhClient(`http://127.0.0.1:${brokenPort}`).produce(queue, ['x']), /ECONNREFUSED/, 'nothing goes through a gateway that does not know its pauses');
-      assert.equal(connections.find((c) => c.name === 'dead')?.error, `Querator at http://127.0.0.1:${deadServerPort} is unreachable: ECONNREFUSED`);
+      assert.equal(connections.find((c) => c.name === 'dead')?.error, `cannot reach Querator at http://127.0.0.1:${deadServerPort} (ECONNREFUSED); is it running?`);
       // The gateway of an unreachable server makes up no answer: the client's connection closes.
       await assert.rejects(new DuhClient(`http://127.0.0.1:${deadGatewayPort}`).produce(queue, ['x']), (error: NodeJS.ErrnoException) => error.code === 'ECONNRESET' || /socket hang up/.test(error.message));
       assert.equal(connections.find((c) => c.name === CONNECTION)?.status, 'ok', 'the other connections carry on');

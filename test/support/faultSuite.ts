@@ -26,12 +26,14 @@ export function printFaultFigures(backend: string, figures: FaultFigure[], fault
 
 /**
  * The faults every backend meets, and how its connection may show each: refused at once is
- * unreachable; silent, or answering after the deadline (the write may land after the caller
- * gave up), is slow; cut mid-answer is either.
+ * unreachable; silent, or answering after the agent's deadline for one call (the write may
+ * land after the caller gave up), is slow; cut mid-answer is either.
  */
-export const FAULT_SCENARIOS: Array<{ fault: Fault; shows: Array<ConnectionStatus['status']> }> = [
-  { fault: { mode: 'refuse' }, shows: ['unreachable'] },
-  { fault: { mode: 'blackhole' }, shows: ['slow'] },
-  { fault: { mode: 'delay', ms: 3000 }, shows: ['slow'] },
-  { fault: { mode: 'cut', afterBytes: 20 }, shows: ['unreachable', 'slow'] },
-];
+export function faultScenarios(callTimeoutMs: number): Array<{ fault: Fault; shows: Array<ConnectionStatus['status']> }> {
+  return [
+    { fault: { mode: 'refuse' }, shows: ['unreachable'] },
+    { fault: { mode: 'blackhole' }, shows: ['slow'] },
+    { fault: { mode: 'delay', ms: callTimeoutMs + 2000 }, shows: ['slow'] },
+    { fault: { mode: 'cut', afterBytes: 20 }, shows: ['unreachable', 'slow'] },
+  ];
+}

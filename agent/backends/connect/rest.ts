@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PauseError } from '../../../protocol/errors';
+import { httpFailure } from '../httpFailure';
 import type { SourceOffset } from './sourceOffsets';
 
 /** Connector and task states as Kafka Connect reports them (STOPPED: connectors only, 3.5+). */
@@ -104,7 +105,7 @@ export class ConnectRest {
       });
       text = await response.text();
     } catch (error) {
-      throw this.transportFailure(method, error);
+      throw httpFailure(error, { server: `Kafka Connect at ${this.baseUrl}`, timeoutMs: this.timeoutMs, changes: method !== 'GET' });
     }
     const json = text ? safeJson(text) : undefined;
     if (response.ok) return json;
@@ -112,23 +113,7 @@ export class ConnectRest {
     const message = body.success ? body.data.message : `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
     throw new PauseError(errorCode(response.status), `Kafka Connect (${this.baseUrl}) answered ${response.status}: ${message}`);
   }
-
-  /**
-   * Refused before anything was sent: unreachable. Silent or cut off after the request went:
-   * a change may have been applied, so a pause, resume or stop says so rather than "failed".
-   */
-  private transportFailure(method: string, error: unknown): PauseError {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    if (cause?.code && NOT_SENT.has(cause.code)) return new PauseError('BackendUnavailable', `cannot reach Kafka Connect at ${this.baseUrl} (${cause.code}); is the worker running?`);
-    const silent = (error as Error).name === 'TimeoutError';
-    const what = silent ? `gave no answer within ${this.timeoutMs / 1000} s` : `cut the connection (${cause?.message ?? (error as Error).message})`;
-    if (method === 'GET') return new PauseError(silent ? 'BackendTimeout' : 'BackendUnavailable', `Kafka Connect at ${this.baseUrl} ${what}`);
-    return new PauseError('BackendTimeout', `Kafka Connect at ${this.baseUrl} ${what}; the change may or may not have been applied; run status to see`);
-  }
 }
-
-/** Connections that never got a request to the worker: nothing can have changed there. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function errorCode(status: number): PauseError['code'] {
   if (status === 404) return 'NotFound';

@@ -1,7 +1,9 @@
 import { PauseError } from '../../../protocol/errors';
+import { httpFailure } from '../httpFailure';
 import { readDuhError } from './duh';
 
-const CALL_TIMEOUT_MS = 5000;
+/** How long one call to the server may take, headers and body. */
+export const CALL_TIMEOUT_MS = 5000;
 const LIST_PAGE = 1000;
 
 export interface QueueInfo {
@@ -70,24 +72,34 @@ export class QueratorClient {
 
   private async call<T>(path: string, body: object): Promise<T> {
     let response: Response;
+    let text: string;
     try {
+      // The deadline covers the body too: a server can send the headers and then go silent.
       response = await fetch(new URL(path, this.endpoint), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
       });
+      text = await response.text();
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new PauseError('BackendUnavailable', `Querator at ${this.describe()} is unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+      // Every call the agent makes to the server only reads; pauses live in the gateway.
+      throw httpFailure(error, { server: `Querator at ${this.describe()}`, timeoutMs: CALL_TIMEOUT_MS, changes: false });
     }
-    const text = await response.text();
     this.onReply(text);
-    if (response.ok) return JSON.parse(text) as T;
+    if (response.ok) return parseReply<T>(text, `Querator at ${this.describe()} answered ${path}`);
     const reply = readDuhError(text);
     const message = reply?.message ?? text.slice(0, 200);
     if (/^queue does not exist/.test(message)) throw new PauseError('NotFound', message);
     throw new PauseError('BackendError', `Querator at ${this.describe()} answered ${path} with ${response.status}: ${message}`);
+  }
+}
+
+function parseReply<T>(text: string, what: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new PauseError('BackendError', `${what} with a body that is not JSON`);
   }
 }
 
