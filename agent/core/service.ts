@@ -214,6 +214,12 @@ export class PauseService {
    */
   async pauseAll(connectionName: string, request: PauseRequest): Promise<BulkResult[]> {
     if (request.scope) throw new PauseError('BadRequest', 'pause-all pauses whole resources; a scope applies to one resource');
+    // Refused once, before anything is paused, rather than by every member on its own (each
+    // result failed). This machine's clock is only a first check: a single pause leaves the
+    // judgement to the backend's clock.
+    if (request.resumeAt !== undefined && Date.parse(request.resumeAt) <= Date.now()) {
+      throw new PauseError('BadRequest', `resumeAt ${request.resumeAt} is not in the future (this machine's time is ${new Date().toISOString()}); give a later time`);
+    }
     const { adapter } = this.connection(connectionName);
     const resources = await adapter.list();
     // A pause with a resume time on what cannot resume by itself (a ksqlDB source-table query,

@@ -62,9 +62,7 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
     response.json({ results });
   });
   api.post('/connections/:connection/pause-all', async (request, response) => {
-    const pause = parseOrBadRequest(PauseRequest, request.body);
-    refusePastResumeAt(pause.resumeAt);
-    response.json({ results: await core.pauseAll(String(request.params.connection), pause) });
+    response.json({ results: await core.pauseAll(String(request.params.connection), parseOrBadRequest(PauseRequest, request.body)) });
   });
   api.post('/connections/:connection/resume-all', async (request, response) => {
     response.json({ results: await core.resumeAll([String(request.params.connection)], parseOrBadRequest(ResumeRequest, request.body)) });
@@ -120,17 +118,6 @@ function refuseNonJsonBodies(request: Request, _response: Response, next: NextFu
   const charset = /;\s*charset="?([^";\s]+)/i.exec(type)?.[1].toLowerCase() ?? 'utf-8';
   if (request.is('application/json') && (charset === 'utf-8' || charset === 'utf8')) return next();
   next(Object.assign(new PauseError('BadRequest', `request body has content type ${type}; send it as application/json in UTF-8`), { status: 415 }));
-}
-
-/**
- * A bulk pause refuses a past resume time once, before pausing anything, rather than letting
- * every member refuse it on its own (HTTP 200 with each result failed). The agent's clock is
- * only a first check: a single pause still leaves the judgement to the backend's clock.
- */
-function refusePastResumeAt(resumeAt: string | undefined): void {
-  if (resumeAt !== undefined && Date.parse(resumeAt) <= Date.now()) {
-    throw new PauseError('BadRequest', `resumeAt ${resumeAt} is not in the future (agent time is ${new Date().toISOString()}); give a later time`);
-  }
 }
 
 /** Our error body and its HTTP status; body-parser errors keep their 4xx status with our wording. */

@@ -198,11 +198,14 @@ describe('fuzz: every API route and CLI command refuses bad input cleanly', func
       }
     });
 
-    it('refuses pause-all with a past resume time with 400 before pausing anything', async () => {
+    it('refuses pause-all with a past resume time with 400 (and exit 2 without an agent) before pausing anything', async () => {
       const before = await state(home, bucket);
       const answer = await post('/connections/local/pause-all', 'application/json', JSON.stringify({ resumeAt: '2020-01-01T00:00:00Z' }));
       assert.equal(answer.status, 400, answer.body);
       assert.match(ApiErrorBody.parse(JSON.parse(answer.body)).error.message, /resumeAt 2020-01-01T00:00:00Z is not in the future/);
+      const direct = await cli(home, ['pause-all', 'local', '--resume-at', '2020-01-01T00:00:00Z']);
+      assert.deepEqual([direct.code, direct.stdout], [2, ''], `the CLI without an agent refuses it the same way: ${direct.stderr}`);
+      assert.match(direct.stderr, /^error: resumeAt 2020-01-01T00:00:00Z is not in the future/);
       assert.equal(await state(home, bucket), before, 'nothing written');
     });
 
