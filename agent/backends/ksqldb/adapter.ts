@@ -98,9 +98,9 @@ export class KsqlDbAdapter implements BackendAdapter {
     const lineage = queryLineage(
       listed.filter(({ query }) => isPersistent(query)).map(({ query, description }) => ({ id: query.id, sources: description?.sources ?? [], sinks: description?.sinks ?? query.sinks })),
     );
-    const lags = await this.readLag(listed, topics);
-    // Read on every listing (one small GET), so an upgrade to a version with PAUSE shows at once.
-    const version = await this.rest.info(server).then((info) => info.version, () => null);
+    // The version is read on every listing (one small GET, beside the lag read), so an upgrade
+    // to a version with PAUSE shows at once.
+    const [lags, version] = await Promise.all([this.readLag(listed, topics), this.rest.info(server).then((info) => info.version, () => null)]);
     const tooOldFor = version !== null && supportsPause(version) === false ? tooOld(version) : null;
     const resources = listed.map((entry) => this.toResource(entry, topics, lineage.get(entry.query.id) ?? null, lags, tooOldFor));
     this.effects.retain(resources.map((r) => r.id));
