@@ -109,7 +109,7 @@ function pauseLines(pause: PauseDetails, now: Date): string[] {
 function scopedLine(scoped: ScopedPause, now: Date): string {
   const label = scoped.scope.type === 'shard' ? `shard ${scoped.scope.value}` : `task type ${scoped.scope.value}`;
   const reason = scoped.pause.reason ? `: ${singleLine(scoped.pause.reason)}` : '';
-  const auto = scoped.pause.resumeAt ? `, auto-resume ${describeFromNow(new Date(scoped.pause.resumeAt), now)}` : '';
+  const auto = scoped.pause.resumeAt ? `, auto-resume ${describeAutoResume(scoped.pause, now)}` : '';
   return `Paused ${label} by ${singleLine(scoped.pause.pausedBy)} since ${trimMillis(scoped.pause.pausedAt)}${reason}${auto}`;
 }
 
