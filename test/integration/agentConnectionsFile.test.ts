@@ -47,7 +47,8 @@ describe('agent: the connections file changing while it runs', function () {
     assert.notEqual(await readKey(bucket, GLOBAL_PAUSE_KEY), null, 'still paused: no connection to resume it through');
     writeFileSync(home.paths.connections, original);
     await eventually(() => readKey(bucket, GLOBAL_PAUSE_KEY), (body) => body === null, 15_000, 'the overdue auto-resume');
-    assert.ok(agent.logs.some((l) => l.msg === 'auto-resumed'));
+    // The object goes first; the agent journals and logs it just after.
+    await eventually(async () => agent.logs.some((l) => l.msg === 'auto-resumed'), (logged) => logged, 5000, 'the auto-resume logged');
   });
 });
 
