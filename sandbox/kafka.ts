@@ -8,7 +8,7 @@ import { freePort } from './process';
 import type { KafkaService } from './services';
 
 /**
- * A single-node Kafka in KRaft mode: one JVM that is both broker and controller, on two free
+ * A single-node Kafka in KRaft mode: one JVM that is both broker and controller, on free
  * loopback ports, its log in <sandbox>/kafka/data (formatted afresh at every start, with a new
  * cluster id), auto topic creation off (tests create their topics, as production clusters expect),
  * replication factor 1 and a single partition for every internal topic so groups form at once.
@@ -27,14 +27,30 @@ export interface KafkaPlan {
   controllerPort: number;
   bootstrap: string;
   clusterId: string;
+  proxied: ProxiedListener;
+}
+
+/**
+ * A second client listener that advertises a port nobody listens on yet: a client bootstrapped
+ * there is told to reach the broker at `advertisedPort` again, so a test that puts a TCP proxy on
+ * that port (forwarding to `brokerPort`) sees every request of that client, metadata included.
+ * A proxy on the plain listener would be bypassed after the first metadata answer.
+ */
+export interface ProxiedListener {
+  brokerPort: number;
+  advertisedPort: number;
 }
 
 /** Ports and cluster id first, so a Connect worker can be launched before the broker is up. */
 export async function planKafka(sandbox: string): Promise<KafkaPlan> {
-  const port = await freePort();
-  let controllerPort = await freePort();
-  while (controllerPort === port) controllerPort = await freePort();
-  return { dir: join(sandbox, 'kafka'), port, controllerPort, bootstrap: `127.0.0.1:${port}`, clusterId: newClusterId() };
+  const [port, controllerPort, brokerPort, advertisedPort] = await distinctFreePorts(4);
+  return { dir: join(sandbox, 'kafka'), port, controllerPort, bootstrap: `127.0.0.1:${port}`, clusterId: newClusterId(), proxied: { brokerPort, advertisedPort } };
+}
+
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
 }
 
 /** What `kafka-storage.sh random-uuid` prints: 16 random bytes in URL-safe base64 without padding. */
@@ -50,11 +66,11 @@ export function serverProperties(plan: KafkaPlan, dataDir: string): string {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@127.0.0.1:${plan.controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${plan.port},CONTROLLER://127.0.0.1:${plan.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${plan.port}`,
+    listeners: `PLAINTEXT://127.0.0.1:${plan.port},PROXIED://127.0.0.1:${plan.proxied.brokerPort},CONTROLLER://127.0.0.1:${plan.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${plan.port},PROXIED://127.0.0.1:${plan.proxied.advertisedPort}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PROXIED:PLAINTEXT',
     'log.dirs': dataDir,
     'auto.create.topics.enable': 'false',
     'num.partitions': 1,
@@ -141,6 +157,7 @@ export async function startKafka(dist: KafkaDistribution, jdk: Jdk, plan: KafkaP
     bootstrap: plan.bootstrap,
     port: plan.port,
     controllerPort: plan.controllerPort,
+    proxied: plan.proxied,
     clusterId: plan.clusterId,
     pid,
     logFile,

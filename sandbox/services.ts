@@ -24,6 +24,8 @@ export const KafkaService = z.object({
   bootstrap: z.string(),
   port: z.number().int(),
   controllerPort: z.number().int(),
+  /** A listener for clients behind a test's fault proxy: see ProxiedListener in sandbox/kafka.ts. */
+  proxied: z.object({ brokerPort: z.number().int(), advertisedPort: z.number().int() }),
   clusterId: z.string(),
   pid: z.number().int(),
   logFile: z.string(),

@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { z } from 'zod';
 import { PauseError } from '../../protocol/errors';
+import { guardedSocketFactory } from './guardedSocket';
 
 /**
  * How the agent reaches a Kafka cluster, as written in a connection of the connections file.
@@ -20,12 +21,23 @@ export const KafkaAccess = z
       })
       .strict()
       .optional(),
+    requestTimeoutSeconds: z
+      .number()
+      .min(1)
+      .max(300)
+      .default(10)
+      .describe('How long one look at Kafka (a lag read, a peek) may take before it is reported as no answer; a listing or pause reply never waits longer on Kafka.'),
   })
   .strict();
 export type KafkaAccess = z.output<typeof KafkaAccess>;
 
 export function describeBrokers(access: KafkaAccess): string {
   return access.brokers.join(',');
+}
+
+/** The deadline of one look at Kafka, for withinDeadline(). */
+export function lookDeadlineMs(access: KafkaAccess): number {
+  return access.requestTimeoutSeconds * 1000;
 }
 
 /** A kafkajs client for the agent's read-only looks (admin requests and single fetches); it never joins a group. */
@@ -35,9 +47,10 @@ export function createKafka(access: KafkaAccess, clientId: string): Kafka {
     brokers: access.brokers,
     ssl: access.ssl,
     logLevel: logLevel.NOTHING,
-    connectionTimeout: 3000,
-    requestTimeout: 10_000,
+    connectionTimeout: Math.min(3000, lookDeadlineMs(access)),
+    requestTimeout: lookDeadlineMs(access),
     retry: { retries: 1, initialRetryTime: 200 },
+    socketFactory: guardedSocketFactory,
   };
   if (access.sasl) config.sasl = saslOptions(access.sasl);
   return new Kafka(config);

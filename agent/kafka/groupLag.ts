@@ -1,5 +1,7 @@
 import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { describeBrokers, lookDeadlineMs, type KafkaAccess } from './access';
+import { withinDeadline } from './deadline';
 import { RecordPeek } from './recordPeek';
 
 /** One partition of a consumer group, committed offset against the log. */
@@ -84,11 +86,15 @@ export class ConsumerGroupLag {
   /** The last failure as one line, or null while lag reads work. */
   problem: string | null = null;
 
-  /** Like read(), but a failure is logged once and answers no lag, so a listing never fails on it. */
-  async readOrReport(groups: GroupQuery[], brokers: string): Promise<Map<string, GroupLag>> {
+  /**
+   * Like read(), but within the access's deadline, and a failure is logged once and answers no
+   * lag, so a listing never fails on it nor waits long for it.
+   */
+  async readOrReport(groups: GroupQuery[], access: KafkaAccess): Promise<Map<string, GroupLag>> {
     if (!groups.length) return new Map();
+    const brokers = describeBrokers(access);
     try {
-      const lags = await this.read(groups);
+      const lags = await withinDeadline(this.read(groups), lookDeadlineMs(access), () => this.reset());
       if (this.problem) this.log.info('Kafka lag readable again');
       this.problem = null;
       return lags;

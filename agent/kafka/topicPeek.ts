@@ -3,7 +3,8 @@ import { PauseError } from '../../protocol/errors';
 import { datasetLabel } from '../../protocol/lineage';
 import { PEEK_VALUE_MAX_CHARS, type PeekRecord, type PeekResponse, type TopicPeek } from '../../protocol/peek';
 import type { Resource } from '../../protocol/resource';
-import { createKafka, describeBrokers, type KafkaAccess } from './access';
+import { createKafka, describeBrokers, lookDeadlineMs, type KafkaAccess } from './access';
+import { NoAnswer, withinDeadline } from './deadline';
 import { RecordPeek, type FetchedMessage } from './recordPeek';
 
 const TOPIC_PREFIX = 'kafka-topic:';
@@ -35,30 +36,37 @@ export class TopicPeeker {
     if (!this.access) {
       throw new PauseError('Unsupported', `connection "${this.connection}" names no Kafka cluster; add "kafka": {"brokers": ["host:port"]} to it in the connections file to peek at ${topics.join(', ')}`);
     }
-    const readAt = new Date().toISOString();
-    let admin: Admin | null = null;
+    const access = this.access;
     try {
-      this.kafka ??= createKafka(this.access, `pipeline-pause-${this.connection}-peek`);
-      this.reader ??= new RecordPeek(this.kafka);
-      admin = this.kafka.admin({ retry: { retries: 1 } });
-      await admin.connect();
-      const existing = new Set(await admin.listTopics());
-      const peeks: TopicPeek[] = [];
-      for (const topic of topics) {
-        if (!existing.has(topic)) throw new PauseError('NotFound', `${resource.id} writes to topic "${topic}", which does not exist on Kafka at ${describeBrokers(this.access)} yet`);
-        peeks.push(await this.latest(admin, this.reader, topic, limit));
-      }
-      return { id: resource.id, limit, readAt, topics: peeks };
+      return await withinDeadline(this.read(access, resource, topics, limit), lookDeadlineMs(access), () => this.close());
     } catch (error) {
       if (error instanceof PauseError) throw error;
       // A broken connection is not reused: the next peek connects afresh.
       await this.close();
       throw new PauseError(
-        'BackendUnavailable',
-        `cannot read ${topics.join(', ')} from Kafka at ${describeBrokers(this.access)}: ${(error as Error).message}; check that the brokers are up and reachable from the agent, or fix "kafka" of connection "${this.connection}" in the connections file`,
+        error instanceof NoAnswer ? 'BackendTimeout' : 'BackendUnavailable',
+        `cannot read ${topics.join(', ')} from Kafka at ${describeBrokers(access)}: ${(error as Error).message}; check that the brokers are up and reachable from the agent, or fix "kafka" of connection "${this.connection}" in the connections file`,
       );
+    }
+  }
+
+  private async read(access: KafkaAccess, resource: Resource, topics: string[], limit: number): Promise<PeekResponse> {
+    const readAt = new Date().toISOString();
+    this.kafka ??= createKafka(access, `pipeline-pause-${this.connection}-peek`);
+    this.reader ??= new RecordPeek(this.kafka);
+    const reader = this.reader;
+    const admin = this.kafka.admin({ retry: { retries: 1 } });
+    try {
+      await admin.connect();
+      const existing = new Set(await admin.listTopics());
+      const peeks: TopicPeek[] = [];
+      for (const topic of topics) {
+        if (!existing.has(topic)) throw new PauseError('NotFound', `${resource.id} writes to topic "${topic}", which does not exist on Kafka at ${describeBrokers(access)} yet`);
+        peeks.push(await this.latest(admin, reader, topic, limit));
+      }
+      return { id: resource.id, limit, readAt, topics: peeks };
     } finally {
-      await admin?.disconnect().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
     }
   }
 

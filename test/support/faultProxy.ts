@@ -18,9 +18,13 @@ export class FaultProxy {
     readonly port: number,
   ) {}
 
-  static async start(target: { host: string; port: number }): Promise<FaultProxy> {
+  /** On a free port, or on `listenPort` (a Kafka listener's advertised port: see sandbox/kafka.ts). */
+  static async start(target: { host: string; port: number }, listenPort = 0): Promise<FaultProxy> {
     const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listenPort, '127.0.0.1', resolve);
+    });
     const proxy = new FaultProxy(server, (server.address() as { port: number }).port);
     server.on('connection', (client) => proxy.handle(client, target));
     return proxy;

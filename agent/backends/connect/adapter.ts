@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { PauseError } from '../../../protocol/errors';
 import type { PauseDetails, Resource, ResourceState } from '../../../protocol/resource';
 import { blankResource } from '../../../protocol/resource';
-import { createKafka, describeBrokers } from '../../kafka/access';
+import { createKafka } from '../../kafka/access';
 import { ConsumerGroupLag, type GroupLag } from '../../kafka/groupLag';
 import { PauseEffectTracker, type Progress } from '../../kafka/pauseEffect';
 import { TopicPeeker } from '../../kafka/topicPeek';
@@ -194,7 +194,7 @@ export class KafkaConnectAdapter implements BackendAdapter {
     const groups = entries
       .filter((e) => (e.status.type ?? e.info?.type) === 'sink' && e.info)
       .map((e) => ({ groupId: sinkGroup(e.info!), topics: sinkTopics(e.info!), pattern: sinkPattern(e.info!) }));
-    return this.lag.readOrReport(groups, describeBrokers(this.config.kafka));
+    return this.lag.readOrReport(groups, this.config.kafka);
   }
 
   private async activeTopics(name: string): Promise<string[]> {

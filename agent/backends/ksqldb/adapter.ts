@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { PauseError } from '../../../protocol/errors';
 import { resourceId, type Capabilities, type PauseDetails, type Resource } from '../../../protocol/resource';
-import { createKafka, describeBrokers } from '../../kafka/access';
+import { createKafka } from '../../kafka/access';
 import { ConsumerGroupLag, type GroupLag } from '../../kafka/groupLag';
 import { PauseEffectTracker } from '../../kafka/pauseEffect';
 import { TopicPeeker } from '../../kafka/topicPeek';
@@ -83,7 +83,7 @@ export class KsqlDbAdapter implements BackendAdapter {
   }
 
   async list(): Promise<Resource[]> {
-    const { server, entities } = await this.rest.statements(LISTING).catch((error: unknown) => {
+    const { server, entities } = await this.rest.show(LISTING).catch((error: unknown) => {
       throw this.failure(error);
     });
     const queries = pick(QueriesEntity, entities, server, 'SHOW QUERIES').queries;
@@ -167,7 +167,7 @@ export class KsqlDbAdapter implements BackendAdapter {
   deploy(statement: string, options: DeployOptions): Promise<DeployOutcome> {
     const session: DeploySession = {
       queries: async () => {
-        const { server, entities } = await this.rest.statements('SHOW QUERIES EXTENDED;').catch((error: unknown) => {
+        const { server, entities } = await this.rest.show('SHOW QUERIES EXTENDED;').catch((error: unknown) => {
           throw this.failure(error);
         });
         return pick(QueryDescriptionsEntity, entities, server, 'SHOW QUERIES EXTENDED').queryDescriptions.filter((q) => q.queryType === 'PERSISTENT' && !isTransientId(q.id));
@@ -274,7 +274,7 @@ export class KsqlDbAdapter implements BackendAdapter {
         groupId: description!.consumerGroupId!,
         topics: description!.sources.map((s) => topics.get(s.toUpperCase())).filter((t): t is string => t !== undefined),
       }));
-    return this.lag.readOrReport(groups, describeBrokers(this.config.kafka));
+    return this.lag.readOrReport(groups, this.config.kafka);
   }
 
   private toResource(

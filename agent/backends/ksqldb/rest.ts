@@ -1,4 +1,5 @@
 import { PauseError } from '../../../protocol/errors';
+import { httpFailure } from '../httpFailure';
 import type { KsqlDbConfig } from './config';
 import { CommandStatus, ErrorBody, ServerInfo } from './wire';
 
@@ -36,10 +37,19 @@ export class KsqlRest {
     return servers.map((_server, i) => servers[(this.preferred + i) % servers.length]);
   }
 
-  /** POST /ksql with one or more statements; the entities, in statement order, and who answered. */
+  /** POST /ksql with statements that only read (SHOW, LIST): safe to send again anywhere. */
+  async show(ksql: string): Promise<{ server: string; entities: unknown[] }> {
+    return this.post(ksql, {}, false);
+  }
+
+  /** POST /ksql with one or more statements that change something; the entities, in statement order, and who answered. */
   async statements(ksql: string, streamsProperties: Record<string, string> = {}): Promise<{ server: string; entities: unknown[] }> {
+    return this.post(ksql, streamsProperties, true);
+  }
+
+  private async post(ksql: string, streamsProperties: Record<string, string>, changes: boolean): Promise<{ server: string; entities: unknown[] }> {
     return this.anyServer(async (server) => {
-      const body = await this.request(server, 'POST', '/ksql', { ksql, streamsProperties });
+      const body = await this.request(server, 'POST', '/ksql', { ksql, streamsProperties }, changes);
       if (!Array.isArray(body)) throw new KsqlServerError(server, 200, null, 'answered /ksql with something other than a list of entities');
       return { server, entities: body };
     });
@@ -60,7 +70,7 @@ export class KsqlRest {
 
   private async anyServer<T>(work: (server: string) => Promise<T>): Promise<T> {
     const servers = this.servers;
-    const failures: string[] = [];
+    const failures: PauseError[] = [];
     for (let i = 0; i < servers.length; i++) {
       const index = (this.preferred + i) % servers.length;
       try {
@@ -68,32 +78,35 @@ export class KsqlRest {
         this.preferred = index;
         return result;
       } catch (error) {
-        if (error instanceof PauseError || (error instanceof KsqlServerError && error.httpStatus < 500)) throw error;
-        failures.push(`${servers[index]} (${(error as Error).message})`);
+        // Refused, silent or cut off: the next server may answer.
+        if (error instanceof PauseError && (error.code === 'BackendUnavailable' || error.code === 'BackendTimeout')) failures.push(error);
+        else if (error instanceof KsqlServerError && error.httpStatus >= 500) failures.push(new PauseError('BackendUnavailable', `${error.server} answered ${error.httpStatus}: ${error.message}`));
+        else throw error;
       }
     }
-    throw new PauseError('BackendUnavailable', `no ksqlDB server answered: ${failures.join('; ')}`);
+    throw noServerAnswered(failures);
   }
 
-  private async request(server: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  private async request(server: string, method: string, path: string, body?: unknown, changes = false): Promise<unknown> {
     const headers: Record<string, string> = { accept: `${KSQL_MEDIA_TYPE}, application/json` };
     if (body !== undefined) headers['content-type'] = KSQL_MEDIA_TYPE;
     const auth = this.authorization();
     if (auth) headers.authorization = auth;
     let response: Response;
+    let text: string;
+    const timeoutMs = this.config.requestTimeoutSeconds * 1000;
     try {
+      // The deadline covers the body too: a server can answer the headers and then go silent.
       response = await fetch(`${server}${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.config.requestTimeoutSeconds * 1000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
+      text = await response.text();
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${this.config.requestTimeoutSeconds}s` : (cause?.code ?? cause?.message ?? (error as Error).message);
-      throw new Error(reason);
+      throw httpFailure(error, { server: `ksqlDB at ${server}`, timeoutMs, changes });
     }
-    const text = await response.text();
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
@@ -119,4 +132,13 @@ export class KsqlRest {
     }
     return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
+}
+
+/**
+ * Every server failed. Slow when any was silent; and when a change went to any of them before
+ * its answer was lost, the user hears that it may have been applied, not that it failed.
+ */
+function noServerAnswered(failures: PauseError[]): PauseError {
+  const code = failures.some((f) => f.code === 'BackendTimeout') ? 'BackendTimeout' : 'BackendUnavailable';
+  return new PauseError(code, `no ksqlDB server answered: ${failures.map((f) => f.message).join('; ')}`);
 }
