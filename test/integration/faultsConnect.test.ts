@@ -3,23 +3,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentClient } from '../../client/agentClient';
-import { PauseError } from '../../protocol/errors';
-import type { ConnectionStatus } from '../../protocol/resource';
 import { FILE_SINK } from '../../sandbox/connect';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
-import { eventually, readKey } from '../support/bucket';
+import { eventually } from '../support/bucket';
 import { connectRest, connectStatus } from '../support/connectRest';
-import { faultScenarios, printFaultFigures, type FaultFigure } from '../support/faultSuite';
+import { assertNeverFalselyClaimed, DETECT_BOUND_MS, faultScenarios, pauseDuringFault, printFaultFigures, type FaultFigure } from '../support/faultSuite';
 import { FaultProxy } from '../support/faultProxy';
 import { connectService, services, useSandboxServices } from '../support/sandboxFixture';
 import { testHome, uniqueBucket, useAwsProfiles } from '../support/testEnv';
 
 useSandboxServices('kafka', 'connect');
 
-/** Short, so a fault shows in seconds; the bounds below are generous multiples of it. */
+/** Short, so a fault shows in seconds. */
 const REQUEST_TIMEOUT_SECONDS = 1;
-const DETECT_BOUND_MS = 15_000;
-const ANSWER_BOUND_MS = 10_000;
 const figures: FaultFigure[] = [];
 
 /**
@@ -59,56 +55,23 @@ describe('fault injection: Kafka Connect behind a faulty proxy', function () {
     printFaultFigures('Kafka Connect', figures, proxy?.faultsInjected ?? 0);
   });
 
-  async function connectionStatus(): Promise<ConnectionStatus['status'] | undefined> {
-    return (await client.snapshot()).connections.find((c) => c.name === 'connect')?.status;
-  }
   async function shownState(): Promise<string | undefined> {
     return (await client.snapshot()).resources.find((r) => r.id === `connect/${connector}`)?.state;
   }
   /** What the worker itself says, asked directly, not through the proxy or the product. */
   const workerState = async () => (await connectStatus(connector)).connector.state;
 
-  for (const { fault, shows } of faultScenarios(REQUEST_TIMEOUT_SECONDS * 1000)) {
-    it(`${fault.mode}: S3 keeps serving, a pause is answered in time and never falsely called failed, and it heals`, async () => {
-      let claims = 0;
-      const faultedAt = Date.now();
-      proxy.set(fault);
-      await eventually(connectionStatus, (status) => status !== undefined && shows.includes(status), DETECT_BOUND_MS, `connect shows ${shows.join(' or ')}`);
-      const detectMs = Date.now() - faultedAt;
-
-      await client.pause(`direct/${bucket}`, { reason: 'beside a faulty Connect' });
-      assert.notEqual(await readKey(bucket, 'control/paused.json'), null, 'the S3 pause is really there');
-      await client.resume(`direct/${bucket}`, {});
-      claims++;
-
-      const asked = Date.now();
-      const outcome = await client.pause(`connect/${connector}`, { reason: `during ${fault.mode}` }).then(
-        () => 'paused' as const,
-        (error: PauseError) => error,
-      );
-      assert.ok(Date.now() - asked < ANSWER_BOUND_MS, `the pause was answered within ${ANSWER_BOUND_MS} ms`);
-      if (outcome !== 'paused') {
-        assert.ok(outcome instanceof PauseError, String(outcome));
-        assert.ok(['BackendUnavailable', 'BackendTimeout'].includes(outcome.code), `${outcome.code}: ${outcome.message}`);
-      }
-
-      const healedAt = Date.now();
-      proxy.set({ mode: 'pass' });
-      await eventually(connectionStatus, (status) => status === 'ok', DETECT_BOUND_MS, 'connect back to ok');
-      const recoverMs = Date.now() - healedAt;
-      await new Promise((resolve) => setTimeout(resolve, fault.mode === 'delay' ? fault.ms + 1000 : 1000));
+  for (const scenario of faultScenarios(REQUEST_TIMEOUT_SECONDS * 1000)) {
+    it(`${scenario.fault.mode}: S3 keeps serving, a pause is answered in time and never falsely called failed, and it heals`, async () => {
+      const { outcome, detectMs, recoverMs, claims } = await pauseDuringFault({ api: client, proxy, connection: 'connect', resource: `connect/${connector}`, besideBucket: bucket }, scenario);
       const real = await workerState();
-      // A failure either says the outcome is unknown or is held to it: nothing was paused.
-      if (outcome === 'paused') assert.equal(real, 'PAUSED', 'a pause the agent claimed is in Connect');
-      else if (!/may or may not have been applied; run status to see/.test(outcome.message)) assert.equal(real, 'RUNNING', `the agent said the pause failed, yet Connect paused: ${outcome.message}`);
-      claims++;
+      assertNeverFalselyClaimed(outcome, real === 'PAUSED', 'Connect');
       await eventually(shownState, (state) => state === real.toLowerCase(), DETECT_BOUND_MS, 'the agent shows what the worker says');
-      claims++;
       if (real === 'PAUSED') {
         await connectRest('PUT', `/connectors/${connector}/resume`);
         await eventually(shownState, (state) => state === 'running', 30_000, 'running again for the next scenario');
       }
-      figures.push({ backend: 'connect', fault: fault.mode, detectMs, recoverMs, claims });
+      figures.push({ backend: 'connect', fault: scenario.fault.mode, detectMs, recoverMs, claims: claims + 2 });
     });
   }
 });

@@ -1,10 +1,7 @@
-import { strict as assert } from 'node:assert';
 import { AgentClient } from '../../client/agentClient';
-import { PauseError } from '../../protocol/errors';
-import type { ConnectionStatus } from '../../protocol/resource';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
-import { eventually, readKey } from '../support/bucket';
-import { faultScenarios, printFaultFigures, type FaultFigure } from '../support/faultSuite';
+import { eventually } from '../support/bucket';
+import { assertNeverFalselyClaimed, DETECT_BOUND_MS, faultScenarios, pauseDuringFault, printFaultFigures, type FaultFigure } from '../support/faultSuite';
 import { FaultProxy } from '../support/faultProxy';
 import { kafkaService, services, useSandboxServices } from '../support/sandboxFixture';
 import { testHome, uniqueBucket, useAwsProfiles } from '../support/testEnv';
@@ -13,10 +10,8 @@ import { KafkaBed, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testB
 
 useSandboxServices('kafka');
 
-/** Short, so a fault shows in seconds; the bounds below are generous multiples of it. */
+/** Short, so a fault shows in seconds. */
 const REQUEST_TIMEOUT_SECONDS = 1;
-const DETECT_BOUND_MS = 15_000;
-const ANSWER_BOUND_MS = 10_000;
 const figures: FaultFigure[] = [];
 
 /**
@@ -65,58 +60,23 @@ describe('fault injection: ksqlDB (stand-in) behind a faulty proxy', function ()
     printFaultFigures('ksqlDB stand-in', figures, proxy?.faultsInjected ?? 0);
   });
 
-  async function connectionStatus(): Promise<ConnectionStatus['status'] | undefined> {
-    return (await client.snapshot()).connections.find((c) => c.name === 'ksql')?.status;
-  }
   async function shownState(): Promise<string | undefined> {
     return (await client.snapshot()).resources.find((r) => r.id === `ksql/${queryId}`)?.state;
   }
   /** What the stand-in itself holds, not what the proxy or the product says. */
   const reallyPaused = () => standIn.query(queryId)?.paused === true;
 
-  for (const { fault, shows } of faultScenarios(REQUEST_TIMEOUT_SECONDS * 1000)) {
-    it(`${fault.mode}: S3 keeps serving, a pause is answered in time and never falsely called failed, and it heals`, async () => {
-      let claims = 0;
-      const faultedAt = Date.now();
-      proxy.set(fault);
-      await eventually(connectionStatus, (status) => status !== undefined && shows.includes(status), DETECT_BOUND_MS, `ksql shows ${shows.join(' or ')}`);
-      const detectMs = Date.now() - faultedAt;
-      assert.equal(await shownState(), 'unknown', 'a row whose server does not answer is not shown running');
-      claims++;
-
-      await client.pause(`direct/${bucket}`, { reason: 'beside a faulty ksqlDB' });
-      assert.notEqual(await readKey(bucket, 'control/paused.json'), null, 'the S3 pause is really there');
-      await client.resume(`direct/${bucket}`, {});
-      claims++;
-
-      const asked = Date.now();
-      const outcome = await client.pause(`ksql/${queryId}`, { reason: `during ${fault.mode}` }).then(
-        () => 'paused' as const,
-        (error: PauseError) => error,
-      );
-      assert.ok(Date.now() - asked < ANSWER_BOUND_MS, `the pause was answered within ${ANSWER_BOUND_MS} ms`);
-      if (outcome !== 'paused') {
-        assert.ok(outcome instanceof PauseError, String(outcome));
-        assert.ok(['BackendUnavailable', 'BackendTimeout'].includes(outcome.code), `${outcome.code}: ${outcome.message}`);
-      }
-
-      const healedAt = Date.now();
-      proxy.set({ mode: 'pass' });
-      await eventually(connectionStatus, (status) => status === 'ok', DETECT_BOUND_MS, 'ksql back to ok');
-      const recoverMs = Date.now() - healedAt;
-      await new Promise((resolve) => setTimeout(resolve, fault.mode === 'delay' ? fault.ms + 1000 : 1000));
-      // A failure either says the outcome is unknown or is held to it: nothing was paused.
-      if (outcome === 'paused') assert.ok(reallyPaused(), 'a pause the agent claimed is in ksqlDB');
-      else if (!/may or may not have been applied; run status to see/.test(outcome.message)) assert.ok(!reallyPaused(), `the agent said the pause failed, yet ksqlDB paused: ${outcome.message}`);
-      claims++;
+  for (const scenario of faultScenarios(REQUEST_TIMEOUT_SECONDS * 1000)) {
+    it(`${scenario.fault.mode}: S3 keeps serving, a pause is answered in time and never falsely called failed, and it heals`, async () => {
+      const { outcome, detectMs, recoverMs, claims } = await pauseDuringFault({ api: client, proxy, connection: 'ksql', resource: `ksql/${queryId}`, besideBucket: bucket }, scenario);
+      assertNeverFalselyClaimed(outcome, reallyPaused(), 'ksqlDB');
       const real = reallyPaused() ? 'paused' : 'running';
       await eventually(shownState, (state) => state === real, DETECT_BOUND_MS, 'the agent shows what the stand-in holds');
-      claims++;
       if (real === 'paused') {
         await ksqlOk(standIn.url, `RESUME ${queryId};`);
         await eventually(shownState, (state) => state === 'running', 30_000, 'running again for the next scenario');
       }
-      figures.push({ backend: 'ksqldb', fault: fault.mode, detectMs, recoverMs, claims });
+      figures.push({ backend: 'ksqldb', fault: scenario.fault.mode, detectMs, recoverMs, claims: claims + 2 });
     });
   }
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PauseError } from '../../../protocol/errors';
+import { httpFailure } from '../httpFailure';
 
 const optionalNumber = z.number().nullish();
 const optionalText = z.string().nullish();
@@ -69,13 +70,14 @@ export class MigratorApi {
 
   private async call(method: string, path: string): Promise<unknown> {
     let response: Response;
+    let text: string;
     try {
+      // The deadline covers the body too: a server can answer the headers and then go silent.
       response = await fetch(`${this.apiUrl}${path}`, { method, headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+      text = await response.text();
     } catch (error) {
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : ((error as { cause?: Error }).cause?.message ?? (error as Error).message);
-      throw new PauseError('BackendUnavailable', `cannot reach Relational Migrator at ${this.baseUrl} (${reason})`);
+      throw httpFailure(error, { server: `Relational Migrator at ${this.baseUrl}`, timeoutMs: this.timeoutMs, changes: method !== 'GET' });
     }
-    const text = await response.text();
     const json = text ? safeJson(text) : undefined;
     if (response.ok) return json;
     throw new PauseError(errorCode(response.status), `Relational Migrator (${this.baseUrl}) answered ${response.status}: ${errorText(json, text, response.status)}`);
