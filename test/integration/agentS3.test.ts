@@ -86,7 +86,8 @@ describe('agent with S3 queues (real S3 server)', function () {
     const entries = await eventually(() => new Journal(home.paths.journal).read(), (e) => e.length === 2, 3000, 'the auto-resume journal entry');
     assert.deepEqual(entries.map((e) => e.action), ['pause', 'auto-resume']);
     assert.ok(Date.parse(entries[1].at) >= resumeAt, `auto-resumed at ${entries[1].at}, before resume_at`);
-    assert.ok(agent!.logs.some((l) => l.msg === 'auto-resumed'));
+    // The scheduler logs once the whole resume (journal included) has returned.
+    await eventually(async () => agent!.logs.some((l) => l.msg === 'auto-resumed'), Boolean, 3000, 'the auto-resumed log line');
   });
 
   it('never lets a stale auto-resume delete a newer pause that replaced it', async () => {
