@@ -52,10 +52,28 @@ export interface ResumeOutcome {
   notYetMs?: number;
 }
 
+/**
+ * How closely someone watches a connection: `watched` while an editor shows the view in a focused
+ * window, `background` while a client is connected but not looking, `idle` with no client.
+ */
+export type Interest = 'watched' | 'background' | 'idle';
+
+/** Why and for whom the core lists; adapters use it to decide how stale their slow facts may be. */
+export interface ListContext {
+  /** `refresh` right after a change or on request: read everything fresh. `poll`: the regular look. */
+  reason: 'poll' | 'refresh';
+  interest: Interest;
+  /** Called with each resource as soon as it is read, so one slow item does not hold back the rest. */
+  onResource?(resource: Resource): void;
+}
+
+/** What a caller that does not poll (the CLI, a pause-all) asks for: everything, fresh. */
+export const FRESH_LISTING: ListContext = { reason: 'refresh', interest: 'watched' };
+
 /** One adapter per connection; it maps the backend's objects onto the shared resource model. */
 export interface BackendAdapter {
-  /** Every pausable resource of this connection, as the backend reports it now. */
-  list(): Promise<Resource[]>;
+  /** Every pausable resource of this connection, as the backend reports it now (see ListContext). */
+  list(context?: ListContext): Promise<Resource[]>;
   /** One resource, fresh from the backend; throws PauseError NotFound for unknown names. */
   get(name: string): Promise<Resource>;
   pause(name: string, command: PauseCommand): Promise<PauseDetails>;

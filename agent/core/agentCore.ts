@@ -26,7 +26,7 @@ export class AgentCore {
     this.journal = new Journal(options.journalPath);
     this.service = new PauseService({ log: options.log, metrics: options.metrics, journal: this.journal, via: 'agent', home: options.home });
     this.scheduler = new ResumeScheduler(this.service, options.log, (id) => void this.refreshed(id).catch(() => undefined));
-    this.poller = new Poller(this.store, options.log, (connection) => this.service.list(connection), (connection, resources) => this.scheduler.sync(connection, resources));
+    this.poller = new Poller(this.store, options.log, (connection, context) => this.service.list(connection, context), (connection, resources) => this.scheduler.sync(connection, resources));
   }
 
   async start(): Promise<void> {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { describeFromNow } from '../../protocol/duration';
 import { PauseError } from '../../protocol/errors';
 import type { PauseDetails, Resource } from '../../protocol/resource';
-import type { BackendAdapter, DeployOptions, DeployOutcome, PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../backends/types';
+import type { BackendAdapter, DeployOptions, ListContext, DeployOutcome, PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../backends/types';
 import type { Journal, JournalEntry } from './journal';
 
 /** Who paused, when the backend shows a pause that no entry of ours explains. */
@@ -87,9 +87,10 @@ export class JournalPauseDetails implements BackendAdapter {
     }
   }
 
-  async list(): Promise<Resource[]> {
+  async list(context?: ListContext): Promise<Resource[]> {
     const listedFrom = this.now();
-    const resources = await this.inner.list();
+    // Resources streamed before the journal is read would show without who / why / until.
+    const resources = await this.inner.list(context && { reason: context.reason, interest: context.interest });
     await this.journal.refresh(); // once for the whole listing
     return Promise.all(resources.map((resource) => this.withPause(resource, listedFrom)));
   }

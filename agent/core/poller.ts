@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { connectionTroubleOf } from '../../protocol/errors';
 import type { Resource } from '../../protocol/resource';
+import type { ListContext } from '../backends/types';
 import type { Connection } from './service';
 import type { StateStore } from './stateStore';
 
@@ -18,7 +19,7 @@ export class Poller {
     private readonly store: StateStore,
     private readonly log: Logger,
     /** Lists one connection's resources (the service's listing adds what the core knows, e.g. pause groups). */
-    private readonly list: (connection: Connection) => Promise<Resource[]>,
+    private readonly list: (connection: Connection, context: ListContext) => Promise<Resource[]>,
     private readonly onListed: (connection: string, resources: Resource[]) => void,
   ) {}
 
@@ -37,7 +38,7 @@ export class Poller {
     const loop = this.loops.get(connection.config.name);
     if (!loop) return;
     if (loop.running) await loop.running;
-    await this.listOnce(connection);
+    await this.listOnce(connection, 'refresh');
   }
 
   async stop(): Promise<void> {
@@ -54,7 +55,7 @@ export class Poller {
   private async tick(connection: Connection): Promise<void> {
     const loop = this.loops.get(connection.config.name);
     if (!loop || this.stopped) return;
-    loop.running = this.listOnce(connection);
+    loop.running = this.listOnce(connection, 'poll');
     await loop.running;
     loop.running = null;
     if (this.stopped || this.loops.get(connection.config.name) !== loop) return;
@@ -63,10 +64,10 @@ export class Poller {
     loop.timer = setTimeout(() => void this.tick(connection), interval);
   }
 
-  private async listOnce(connection: Connection): Promise<void> {
+  private async listOnce(connection: Connection, reason: ListContext['reason']): Promise<void> {
     const { name, kind } = connection.config;
     try {
-      const resources = await this.list(connection);
+      const resources = await this.list(connection, { reason, interest: 'watched' });
       if (this.stopped) return;
       this.store.setConnection({ name, kind, status: 'ok', error: null, checkedAt: new Date().toISOString() });
       this.store.replaceResources(name, resources);

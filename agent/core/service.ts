@@ -9,7 +9,7 @@ import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } f
 import { resourceId, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
 import type { PeekRequest, PeekResponse } from '../../protocol/peek';
 import { findBackend } from '../backends/registry';
-import type { BackendAdapter, DeployOutcome, PauseCommand, ResumeOutcome } from '../backends/types';
+import { FRESH_LISTING, type BackendAdapter, type DeployOutcome, type ListContext, type PauseCommand, type ResumeOutcome } from '../backends/types';
 import type { ConnectionConfig } from '../config/connectionsFile';
 import type { Journal, JournalEntry } from './journal';
 import { JournalPauseDetails, toDetails } from './journalPauses';
@@ -81,8 +81,8 @@ export class PauseService {
   }
 
   /** Every resource of one connection, with the pause group each current pause belongs to. */
-  async list(connection: Connection): Promise<Resource[]> {
-    return withPauseGroups(await connection.adapter.list(), this.deps.journal);
+  async list(connection: Connection, context: ListContext = FRESH_LISTING): Promise<Resource[]> {
+    return withPauseGroups(await connection.adapter.list(context), this.deps.journal);
   }
 
   async pause(address: string, request: PauseRequest, group: PauseGroupRef | null = null): Promise<PauseDetails> {
