@@ -28,8 +28,14 @@ export const ServerMessage = z.discriminatedUnion('type', [
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
-/** Clients may ask for a fresh snapshot at any time (after a suspected gap, say). */
-export const ClientMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('resync') })]);
+/**
+ * Clients may ask for a fresh snapshot at any time (after a suspected gap, say), and say whether
+ * someone is watching them (an editor window in focus): the agent polls fast only while one is.
+ */
+export const ClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('resync') }),
+  z.object({ type: z.literal('interest'), watching: z.boolean() }),
+]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export const API_PREFIX = '/api/v1';
