@@ -15,14 +15,15 @@ const DEMO_TASKS = 25;
  * `tsx sandbox/cli.ts up|down|env|demo-tasks`: start or stop the local services, print their
  * environment, or queue demo work. `up` starts S3; `up --with kafka,connect` (or
  * PIPELINE_PAUSE_SANDBOX_SERVICES=kafka,connect) also a Kafka broker and a Connect worker, and adds
- * them to a sandbox that is already running; `--with querator` a Querator server (needs Go).
+ * them to a sandbox that is already running; `--with querator` a Querator server (needs Go);
+ * `--with flink` a Flink session cluster and SQL Gateway.
  */
 async function main(command: string | undefined, args: string[]): Promise<void> {
   switch (command) {
     case 'up': {
       const flag = args.findIndex((arg) => arg === '--with' || arg.startsWith('--with='));
       const named = flag < 0 ? undefined : args[flag].startsWith('--with=') ? args[flag].slice('--with='.length) : args[flag + 1];
-      if (flag >= 0 && !named) throw new Error('usage: sandbox/cli.ts up [--with kafka,connect,querator]');
+      if (flag >= 0 && !named) throw new Error('usage: sandbox/cli.ts up [--with kafka,connect,querator,flink]');
       await sandboxUp(undefined, undefined, {
         with: [...parseServiceList(process.env.PIPELINE_PAUSE_SANDBOX_SERVICES), ...parseServiceList(named)],
       });
@@ -59,12 +60,13 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
         ...(services.kafka ? { PIPELINE_PAUSE_KAFKA_BOOTSTRAP: services.kafka.bootstrap } : {}),
         ...(services.connect ? { PIPELINE_PAUSE_CONNECT_URL: services.connect.url } : {}),
         ...(services.querator ? { PIPELINE_PAUSE_QUERATOR_ENDPOINT: services.querator.endpoint } : {}),
+        ...(services.flink ? { PIPELINE_PAUSE_FLINK_URL: services.flink.restUrl, PIPELINE_PAUSE_FLINK_GATEWAY_URL: services.flink.gatewayUrl } : {}),
       };
       for (const [key, value] of Object.entries(environment)) console.log(`export ${key}=${value}`);
       return;
     }
     default:
-      throw new Error('usage: sandbox/cli.ts up [--with kafka,connect,querator] | down | env | demo-tasks');
+      throw new Error('usage: sandbox/cli.ts up [--with kafka,connect,querator,flink] | down | env | demo-tasks');
   }
 }
 

@@ -122,6 +122,7 @@ export interface JvmLaunch {
   jvmFlags: string[];
   logFile: string;
   cwd?: string;
+  env?: NodeJS.ProcessEnv;
 }
 
 export function javaArgs(launch: Omit<JvmLaunch, 'logFile' | 'jdk'>): string[] {
@@ -130,11 +131,11 @@ export function javaArgs(launch: Omit<JvmLaunch, 'logFile' | 'jdk'>): string[] {
 
 /** A long-lived JVM in its own process group, output appended to its log file. */
 export function spawnJvm(launch: JvmLaunch): number {
-  return spawnService(launch.jdk.java, javaArgs(launch), { logFile: launch.logFile, cwd: launch.cwd });
+  return spawnService(launch.jdk.java, javaArgs(launch), { logFile: launch.logFile, cwd: launch.cwd, env: launch.env });
 }
 
 /** A short JVM run (a tool); rejects with its output when it exits non-zero. */
-export function runJvm(launch: Omit<JvmLaunch, 'logFile'>, timeoutMs = 120_000): Promise<string> {
+export function runJvm(launch: Omit<JvmLaunch, 'logFile' | 'env'>, timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(launch.jdk.java, javaArgs(launch), { cwd: launch.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

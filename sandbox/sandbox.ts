@@ -7,9 +7,10 @@ import { ensureKafkaDistribution } from './kafkaDist';
 import { sandboxDir } from './paths';
 import { isAlive, stopProcessGroup } from './process';
 import { ensurePythonEnv } from './python';
+import { launchFlink, stopFlink } from './flink';
 import { launchQuerator, stopQuerator } from './querator';
 import { createQueueBucket, startS3Server } from './s3Server';
-import { readServices, servicesFile, writeServices, type ConnectService, type KafkaService, type OptionalService, type QueratorService, type S3Service, type Services } from './services';
+import { readServices, servicesFile, writeServices, type ConnectService, type FlinkService, type KafkaService, type OptionalService, type QueratorService, type S3Service, type Services } from './services';
 
 export const DEMO_BUCKET = 'demo-queue';
 export const SANDBOX_CONNECTION = 'sandbox';
@@ -29,17 +30,17 @@ type Log = (line: string) => void;
 export async function sandboxUp(dir = sandboxDir(), log: Log = console.error, options: SandboxOptions = {}): Promise<Services> {
   const requested = new Set(options.with ?? []);
   if (requested.has('connect')) requested.add('kafka');
-  if (requested.has('kafka')) findJdk(); // no JDK: say so before starting anything
+  if (requested.has('kafka') || requested.has('flink')) findJdk(); // no JDK: say so before starting anything
   const running = readServices(dir);
   if (running && isAlive(running.s3.pid)) return extendRunning(running, requested, dir, log);
-  if (running) await Promise.all([stopJvmServices(running), running.querator && stopQuerator(running.querator)]); // S3 died: whatever is left of that sandbox goes too
+  if (running) await Promise.all([stopJvmServices(running), stopStandalone(running)]); // S3 died: whatever is left of that sandbox goes too
   mkdirSync(dir, { recursive: true, mode: 0o700 });
 
   // The JVMs start while moto does; everything started is stopped again if anything fails.
   const jvm = requested.has('kafka') ? startJvmServices(dir, log, { kafka: 'start', connect: requested.has('connect') }) : Promise.resolve({});
   jvm.catch(() => undefined); // awaited below; a rejection while S3 starts is not unhandled
-  const querator = requested.has('querator') ? launchQuerator(dir, log) : Promise.resolve(undefined);
-  querator.catch(() => undefined);
+  const standalone = startStandalone(dir, log, { querator: requested.has('querator'), flink: requested.has('flink') });
+  standalone.catch(() => undefined);
   let s3: S3Service | undefined;
   try {
     const python = ensurePythonEnv(log);
@@ -47,15 +48,14 @@ export async function sandboxUp(dir = sandboxDir(), log: Log = console.error, op
     s3 = await startS3Server(python, dir);
     await createQueueBucket(s3, DEMO_BUCKET);
     const added = await jvm;
-    const queratorService = await querator;
-    const services: Services = { createdAt: new Date().toISOString(), python, s3, ...added, ...(queratorService ? { querator: queratorService } : {}) };
+    const services: Services = { createdAt: new Date().toISOString(), python, s3, ...added, ...(await standalone) };
     writeServices(services, dir);
     writeSandboxConnections(services, dir);
     log(`sandbox: S3 at ${s3.endpoint} (profile ${s3.profile}), bucket ${DEMO_BUCKET}; services in ${servicesFile(dir)}`);
     return services;
   } catch (error) {
     await jvm.then((added) => stopJvmServices(added), () => undefined);
-    await querator.then((service) => service && stopQuerator(service), () => undefined);
+    await standalone.then(stopStandalone, () => undefined);
     if (s3) await stopProcessGroup(s3.pid);
     throw error;
   }
@@ -68,16 +68,17 @@ async function extendRunning(running: Services, requested: Set<OptionalService>,
   // A worker whose broker was replaced points at a dead address: it is replaced too.
   const restartConnect = (requested.has('connect') || running.connect !== undefined) && (!connectUp || restartKafka);
   const restartQuerator = (requested.has('querator') || running.querator !== undefined) && !(running.querator && isAlive(running.querator.pid));
-  if (!restartKafka && !restartConnect && !restartQuerator) {
+  const restartFlink = (requested.has('flink') || running.flink !== undefined) && !(running.flink && flinkAlive(running.flink));
+  if (!restartKafka && !restartConnect && !restartQuerator && !restartFlink) {
     log(`sandbox: already running (${servicesFile(dir)})`);
     return running;
   }
   if (running.connect && connectUp && restartConnect) await stopConnect(running.connect);
-  const querator: Promise<QueratorService | undefined> = restartQuerator ? launchQuerator(dir, log) : Promise.resolve(running.querator);
-  querator.catch(() => undefined);
+  if (running.flink && restartFlink) await stopFlink(running.flink); // a part of it died: all of it starts again
+  const standalone = startStandalone(dir, log, { querator: restartQuerator, flink: restartFlink });
+  standalone.catch(() => undefined);
   const added = restartKafka || restartConnect ? await startJvmServices(dir, log, { kafka: restartKafka ? 'start' : running.kafka!, connect: restartConnect }) : {};
-  const queratorService = await querator;
-  const services: Services = { ...running, ...added, ...(queratorService ? { querator: queratorService } : {}) };
+  const services: Services = { ...running, ...added, ...(await standalone) };
   writeServices(services, dir);
   log(`sandbox: running (${servicesFile(dir)})`);
   return services;
@@ -132,6 +133,29 @@ async function startJvmServices(
   return result;
 }
 
+/** Services that need neither Kafka nor each other: Querator and Flink start side by side. */
+async function startStandalone(dir: string, log: Log, what: { querator: boolean; flink: boolean }): Promise<{ querator?: QueratorService; flink?: FlinkService }> {
+  const [querator, flink] = await Promise.allSettled([what.querator ? launchQuerator(dir, log) : undefined, what.flink ? launchFlink(dir, log) : undefined]);
+  const started = {
+    ...(querator.status === 'fulfilled' && querator.value ? { querator: querator.value } : {}),
+    ...(flink.status === 'fulfilled' && flink.value ? { flink: flink.value } : {}),
+  };
+  const failure = [querator, flink].find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult | undefined;
+  if (failure) {
+    await stopStandalone(started);
+    throw failure.reason;
+  }
+  return started;
+}
+
+async function stopStandalone(services: { querator?: QueratorService; flink?: FlinkService }): Promise<void> {
+  await Promise.all([services.querator && stopQuerator(services.querator), services.flink && stopFlink(services.flink)]);
+}
+
+function flinkAlive(flink: FlinkService): boolean {
+  return [flink.jobManagerPid, flink.taskManagerPid, flink.gatewayPid].every(isAlive);
+}
+
 function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)}s`;
 }
@@ -149,7 +173,7 @@ export async function sandboxDown(dir = sandboxDir(), log: Log = console.error):
     log('sandbox: nothing running');
     return;
   }
-  await Promise.all([stopJvmServices(services), stopProcessGroup(services.s3.pid), services.querator ? stopQuerator(services.querator) : undefined]);
+  await Promise.all([stopJvmServices(services), stopProcessGroup(services.s3.pid), stopStandalone(services)]);
   rmSync(servicesFile(dir), { force: true });
   log('sandbox: stopped');
 }

@@ -67,8 +67,25 @@ export const QueratorService = z.object({
 });
 export type QueratorService = z.infer<typeof QueratorService>;
 
+/** A Flink session cluster (JobManager + TaskManager) and its SQL Gateway, from Maven Central jars. */
+export const FlinkService = z.object({
+  version: z.string(),
+  /** `http://127.0.0.1:<port>`: the cluster's REST API (jobs, savepoints). */
+  restUrl: z.string(),
+  /** `http://127.0.0.1:<port>`: the SQL Gateway's REST API (sessions, statements). */
+  gatewayUrl: z.string(),
+  jobManagerPid: z.number().int(),
+  taskManagerPid: z.number().int(),
+  gatewayPid: z.number().int(),
+  checkpointDir: z.string(),
+  savepointDir: z.string(),
+  configDir: z.string(),
+  logFiles: z.object({ jobManager: z.string(), taskManager: z.string(), gateway: z.string() }),
+});
+export type FlinkService = z.infer<typeof FlinkService>;
+
 /** Services beside S3 that a sandbox starts only when asked (`up --with kafka,connect`). */
-export const OPTIONAL_SERVICES = ['kafka', 'connect', 'querator'] as const;
+export const OPTIONAL_SERVICES = ['kafka', 'connect', 'querator', 'flink'] as const;
 export type OptionalService = (typeof OPTIONAL_SERVICES)[number];
 
 export const Services = z.object({
@@ -78,6 +95,7 @@ export const Services = z.object({
   kafka: KafkaService.optional(),
   connect: ConnectService.optional(),
   querator: QueratorService.optional(),
+  flink: FlinkService.optional(),
 });
 export type Services = z.infer<typeof Services>;
 
