@@ -43,6 +43,8 @@ interface Loop {
 export class Poller {
   private readonly loops = new Map<string, Loop>();
   private readonly limit: LimitFunction;
+  /** Refreshes have their own slots: one waiting for a poll of its connection must not hold a poll's slot. */
+  private readonly refreshLimit: LimitFunction;
   private readonly concurrency: number;
   private readonly cadence: Cadence;
   private readonly random: () => number;
@@ -53,6 +55,7 @@ export class Poller {
   constructor(private readonly options: PollerOptions) {
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.limit = pLimit(this.concurrency);
+    this.refreshLimit = pLimit(this.concurrency);
     this.cadence = options.cadence ?? DEFAULT_CADENCE;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
@@ -86,7 +89,7 @@ export class Poller {
     if (!loop) return;
     loop.fastUntil = this.now() + this.cadence.fastForMs;
     if (loop.running) await loop.running;
-    await this.listOnce(loop, 'refresh');
+    await this.refreshLimit(() => this.listOnce(loop, 'refresh'));
     // The turn armed before the action may be a slow one; the next comes at the fast pace.
     if (this.current(loop) && !loop.running) this.arm(loop, nextListingDelay(this.scheduleInput(loop), this.random, this.cadence));
   }

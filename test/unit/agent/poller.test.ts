@@ -79,6 +79,15 @@ describe('agent/core/poller: the listing loop', () => {
     assert.equal(seen.size, 50);
   });
 
+  it('bounds refreshes of every connection (after a pause-upstream, say) the same way', async () => {
+    startPoller(Array.from({ length: 40 }, (_, i) => `c${i}`), { concurrency: 4 });
+    const refreshed = Promise.all(Array.from({ length: 40 }, (_, i) => poller.refresh(connection(`c${i}`))));
+    await settle();
+    assert.equal(listings.length, 4, 'four refreshes in flight, the rest queued');
+    for (let round = 0; round < 10; round++) await finishAll();
+    await refreshed;
+  });
+
   it('lets the others list while one connection is stuck', async () => {
     startPoller(['slow', 'a', 'b'], { concurrency: 2 });
     await advance(1000);
