@@ -32,6 +32,8 @@ interface Loop {
   running: Promise<void> | null;
   /** A recent action through this agent keeps the connection fast until then. */
   fastUntil: number;
+  /** Interest rose while it was listing: list again as soon as that listing ends. */
+  relist: boolean;
 }
 
 /**
@@ -66,7 +68,7 @@ export class Poller {
     for (const connection of connections) {
       const name = connection.config.name;
       this.options.store.setConnection({ name, kind: connection.config.kind, status: 'connecting', error: null, checkedAt: null });
-      const loop: Loop = { connection, timer: null, running: null, fastUntil: 0 };
+      const loop: Loop = { connection, timer: null, running: null, fastUntil: 0, relist: false };
       this.loops.set(name, loop);
       this.arm(loop, firstListingDelay(this.intervalOf(connection) ?? this.cadence.watchedMs, this.random, connections.length, this.concurrency));
     }
@@ -77,7 +79,10 @@ export class Poller {
     const rose = interestRose(this.interest, interest);
     this.interest = interest;
     if (!rose) return;
-    for (const loop of this.loops.values()) if (!loop.running) this.arm(loop, 0);
+    for (const loop of this.loops.values()) {
+      if (loop.running) loop.relist = true; // that listing was made for less interest
+      else this.arm(loop, 0);
+    }
   }
 
   /**
@@ -117,8 +122,10 @@ export class Poller {
     loop.running = this.limit(() => (this.current(loop) ? this.listOnce(loop, 'poll') : Promise.resolve()));
     await loop.running;
     loop.running = null;
-    if (!this.current(loop) || loop.timer) return; // stopped, or interest rose meanwhile and re-armed it
-    this.arm(loop, nextListingDelay(this.scheduleInput(loop), this.random, this.cadence));
+    if (!this.current(loop) || loop.timer) return; // stopped, or re-armed meanwhile
+    const relist = loop.relist;
+    loop.relist = false;
+    this.arm(loop, relist ? 0 : nextListingDelay(this.scheduleInput(loop), this.random, this.cadence));
   }
 
   private async listOnce(loop: Loop, reason: ListContext['reason']): Promise<void> {

@@ -128,6 +128,19 @@ describe('agent/core/poller: the listing loop', () => {
     assert.equal(listings.length, 0, 'background: slower again');
   });
 
+  it('lists again right after a listing that was in flight when interest rose', async () => {
+    startPoller(['c']);
+    await advance(0);
+    assert.equal(listings[0].context.interest, 'idle');
+    poller.setInterest('watched');
+    await settle();
+    assert.equal(listings.length, 1, 'no second listing of the same connection at once');
+    await finishAll();
+    await advance(0);
+    assert.equal(listings.length, 1, 'listed again at once, not a whole idle interval later');
+    assert.equal(listings[0].context.interest, 'watched');
+  });
+
   it('keeps a connection fast for a while after an action through the agent', async () => {
     startPoller(['c']);
     await advance(0);
