@@ -6,8 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { WEBSOCKET_PATH } from '../../protocol/messages';
 import { PROJECT_ROOT } from '../../sandbox/paths';
+import { freePort } from '../../sandbox/process';
 import { readKey } from '../support/bucket';
-import { services } from '../support/sandboxFixture';
+import { queratorService, services, useSandboxServices } from '../support/sandboxFixture';
 import { cli, testHome, uniqueBucket, useAwsProfiles, type TestHome } from '../support/testEnv';
 import { waitFor } from '../support/waitFor';
 
@@ -16,6 +17,8 @@ import { waitFor } from '../support/waitFor';
  * lists for watching and non-watching clients (counted in its own metrics), and when an agent
  * started with --exit-when-idle leaves.
  */
+useSandboxServices('querator');
+
 describe('agent process: interest-driven polling and the idle exit (real S3 server)', function () {
   this.timeout(90_000);
   let home: TestHome;
@@ -134,6 +137,16 @@ describe('agent process: interest-driven polling and the idle exit (real S3 serv
     assert.ok(existsSync(home.paths.agentInfo));
     socket.close();
     assert.equal(await exited, 0);
+  });
+
+  it('stays while it runs a Querator gateway that producers and consumers call', async () => {
+    const gatewayPort = await freePort();
+    home.writeConnections([{ name: 'jobs', kind: 'querator', endpoint: queratorService().endpoint, gatewayPort, stateDir: join(home.paths.home, 'querator') }]);
+    startAgent('--exit-when-idle', '2s');
+    await agentInfo();
+    await waitFor('the agent to stay for its gateway', async () => (/"reason":"connection \\"jobs\\": its gateway on 127.0.0.1:\d+ serves producers and consumers"/.test(logLines()) ? true : undefined));
+    await sleep(2500); // past another grace period
+    assert.equal(child?.exitCode, null, 'still running');
   });
 
   it('refuses a bad --exit-when-idle before starting anything', async () => {
