@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       events.on('resource-changed', (message) => {
         if (waiter && message.resource.state === waiter.state) waiter.resolve(performance.now());
       });
+      events.setWatching(true); // a watching client: the agent lists at pollIntervalSeconds only then
       events.start();
       const delays: number[] = [];
       const cli = (args: string[]) => run(['--home', paths.home, '--no-agent', ...args], { out: () => undefined, err: (t) => console.error(t) });

@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     events.on('resource-changed', (message) => {
       if (waiter && message.resource.id === env!.id && message.resource.state === waiter.state) waiter.resolve(Date.now());
     });
+    events.setWatching(true); // a watching client: the agent lists at pollIntervalSeconds only then
     events.start();
     await connected;
 

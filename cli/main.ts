@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { PauseApi } from '../protocol/api';
 import { describeDeploy } from '../protocol/deploy';
 import { PauseError } from '../protocol/errors';
+import { parseDuration } from '../protocol/duration';
 import { agentPaths, type AgentPaths } from '../protocol/paths';
 import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest, type PauseRequestInput } from '../protocol/requests';
 import { Scope, type Resource } from '../protocol/resource';
@@ -237,7 +238,8 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .description('run the agent in the foreground (HTTP and websocket on 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default: a free one, recorded in <home>/agent.json)')
     .option('--log-file <file>', 'write the log here instead of stdout')
-    .action(async (options: { port?: string; logFile?: string }) => {
+    .option('--exit-when-idle <duration>', 'exit after this long with no client, no request and no auto-resume pending (e.g. 10m); default: run until stopped')
+    .action(async (options: AgentFlags) => {
       await runAgent(paths(), options);
     });
 
@@ -304,7 +306,23 @@ async function resolveTarget(api: PauseApi, target: string | undefined): Promise
   throw new PauseError('BadRequest', `name a resource as <connection>/<name>${known ? ` (one of: ${known})` : ''}`);
 }
 
-async function runAgent(paths: AgentPaths, options: { port?: string; logFile?: string }): Promise<void> {
+/** A duration flag read with the same parser as --resume-after; a bad value is a usage error. */
+function parseFlagDuration(flag: string, text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new PauseError('BadRequest', `${flag}: ${(error as Error).message}`);
+  }
+}
+
+interface AgentFlags {
+  port?: string;
+  logFile?: string;
+  exitWhenIdle?: string;
+}
+
+async function runAgent(paths: AgentPaths, options: AgentFlags): Promise<void> {
+  const exitWhenIdleMs = options.exitWhenIdle === undefined ? undefined : parseFlagDuration('--exit-when-idle', options.exitWhenIdle);
   const existing = await findAgent(paths);
   if (existing) {
     throw new PauseError('Conflict', `an agent is already running on 127.0.0.1:${existing.info.port} (pid ${existing.info.pid}); stop it first`);
@@ -312,7 +330,7 @@ async function runAgent(paths: AgentPaths, options: { port?: string; logFile?: s
   const port = options.port === undefined ? undefined : Number(options.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new PauseError('BadRequest', `--port must be a port number, not "${options.port}"`);
   const log = createLogger({ file: options.logFile });
-  const agent = await startAgent({ paths, port, log });
+  const agent = await startAgent({ paths, port, log, exitWhenIdleMs });
   await new Promise<void>((resolve) => {
     const stop = () => void agent.close().then(resolve);
     process.once('SIGINT', stop);

@@ -51,6 +51,8 @@ export class AgentEvents {
   private attempt = 0;
   private started = false;
   private currentStatus: EventsStatus = { state: 'connecting' };
+  /** Told to the agent on every (re)connect and each change: it polls fast only while someone watches. */
+  private watching = false;
 
   constructor(
     private readonly endpoint: () => Promise<AgentEndpoint>,
@@ -91,6 +93,13 @@ export class AgentEvents {
     this.retryTimer = null;
     this.attempt = 0;
     void this.connect();
+  }
+
+  /** Says whether the user looks at what the agent shows; kept and told again after a reconnect. */
+  setWatching(watching: boolean): void {
+    if (watching === this.watching) return;
+    this.watching = watching;
+    this.send({ type: 'interest', watching });
   }
 
   /** Asks for a fresh snapshot; false when not connected. */
@@ -140,6 +149,7 @@ export class AgentEvents {
     };
     socket.on('open', () => {
       expectPing();
+      this.send({ type: 'interest', watching: this.watching });
       this.setStatus({ state: 'open' });
     });
     socket.on('ping', expectPing);

@@ -34,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): void {
     launch: () => launchAgent({ command: process.execPath, args: [context.asAbsolutePath('dist/cli.js')], paths }),
   });
   const session = new AgentSession(lifecycle, VERSION, { log: (message) => log.warn(message) });
+  // Watching = the window has focus, not the tree's visibility: the status bar shows pauses in any focused window.
+  session.setWatching(vscode.window.state.focused);
   const warnWithinMs = () => (settings().get<number>(Setting.dataLossWarningMinutes) ?? 60) * 60_000;
   const view = new ResourceView(session, warnWithinMs);
   const statusBar = new PauseStatusBar(() => ({ agent: session.state.state, resources: session.store.resources(), warnWithinMs: warnWithinMs() }));
@@ -82,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): void {
     deployLenses,
     vscode.languages.registerCodeLensProvider(SQL_FILES, deployLenses),
     ...registerCommands(ctx, { agent: session, showLog: () => log.show(), openConnectionsFile, peeks, lineage, deployStatement: (arg) => deployCommand(ctx, deployDiagnostics, (id) => view.reveal(id), arg) }),
+    vscode.window.onDidChangeWindowState((state) => session.setWatching(state.focused)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${Setting.section}.${Setting.dataLossWarningMinutes}`)) render();
       if (event.affectsConfiguration(`${Setting.section}.${Setting.home}`)) void offerReload();

@@ -84,6 +84,11 @@ export interface BackendAdapter {
    * down; `resume` starts it again. Resources without it answer Unsupported.
    */
   stop?(name: string, command: StopCommand): Promise<PauseDetails>;
+  /**
+   * Optional: why the agent must not exit while no client is connected (it serves something
+   * others call, say the Querator gateway), or null when it may. The idle exit asks before leaving.
+   */
+  keepsAgentAlive?(): string | null;
   /** Optional: the name as the backend spells it, when it compares names loosely (ksqlDB query ids ignore case). */
   canonicalName?(name: string): string;
   /**

@@ -1,14 +1,16 @@
 import { watchFile, unwatchFile } from 'node:fs';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { BulkResult } from '../../protocol/api';
 import type { DeployRequest, DeployResponse } from '../../protocol/deploy';
 import { PauseError } from '../../protocol/errors';
 import type { PauseRequest, ResumeRequest } from '../../protocol/requests';
 import type { Resource } from '../../protocol/resource';
 import { loadConnections } from '../config/connectionsFile';
+import type { Interest } from '../backends/types';
 import { Journal } from './journal';
 import { Poller } from './poller';
+import type { Cadence } from './pollSchedule';
 import { ResumeScheduler } from './scheduler';
 import { PauseService } from './service';
 import { StateStore } from './stateStore';
@@ -22,11 +24,41 @@ export class AgentCore {
   private readonly scheduler: ResumeScheduler;
   private reloading: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: { home: string; connectionsPath: string; journalPath: string; log: Logger; metrics: Registry }) {
+  constructor(private readonly options: { home: string; connectionsPath: string; journalPath: string; log: Logger; metrics: Registry; cadence?: Cadence }) {
     this.journal = new Journal(options.journalPath);
     this.service = new PauseService({ log: options.log, metrics: options.metrics, journal: this.journal, via: 'agent', home: options.home });
     this.scheduler = new ResumeScheduler(this.service, options.log, (id) => void this.refreshed(id).catch(() => undefined));
-    this.poller = new Poller(this.store, options.log, (connection, context) => this.service.list(connection, context), (connection, resources) => this.scheduler.sync(connection, resources));
+    const listings = new Counter({
+      name: 'pipeline_pause_agent_listings_total',
+      help: 'Listings of a connection, by why (poll or refresh) and for whom (watched, background, idle)',
+      labelNames: ['connection', 'reason', 'interest'],
+      registers: [options.metrics],
+    });
+    this.poller = new Poller({
+      store: this.store,
+      log: options.log,
+      list: (connection, context) => this.service.list(connection, context),
+      onListed: (connection, resources) => this.scheduler.sync(connection, resources),
+      resumeTimes: (connection) => this.scheduler.resumeTimes(connection),
+      onListing: (connection, context) => listings.inc({ connection, reason: context.reason, interest: context.interest }),
+      cadence: options.cadence,
+    });
+  }
+
+  /** How closely the agent's clients watch (see pollSchedule.ts interestOf); sets how often connections are listed. */
+  setInterest(interest: Interest): void {
+    this.poller.setInterest(interest);
+  }
+
+  /** Why the agent must keep running with no client (an armed auto-resume, a gateway others call), or null. */
+  keepAliveReason(): string | null {
+    const pending = this.scheduler.pendingCount();
+    if (pending) return `${pending} auto-resume(s) pending`;
+    for (const connection of this.service.connectionList()) {
+      const reason = connection.adapter.keepsAgentAlive?.();
+      if (reason) return `connection "${connection.config.name}": ${reason}`;
+    }
+    return null;
   }
 
   async start(): Promise<void> {

@@ -53,6 +53,16 @@ export class ResumeScheduler {
     }
   }
 
+  /** When this connection's pending auto-resumes are due (epoch ms); refused ones wait for no one. */
+  resumeTimes(connection: string): number[] {
+    return [...this.scheduled].filter(([key, entry]) => entry.timer && key.startsWith(`${connection}/`)).map(([, entry]) => entry.resumeAt);
+  }
+
+  /** How many auto-resumes are armed: the agent must stay up for them. */
+  pendingCount(): number {
+    return [...this.scheduled.values()].filter((entry) => entry.timer).length;
+  }
+
   /** Cancels every auto-resume of a connection that is no longer configured. */
   forget(connection: string): void {
     for (const key of [...this.scheduled.keys()]) if (key.startsWith(`${connection}/`)) this.cancel(key);

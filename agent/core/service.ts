@@ -82,7 +82,12 @@ export class PauseService {
 
   /** Every resource of one connection, with the pause group each current pause belongs to. */
   async list(connection: Connection, context: ListContext = FRESH_LISTING): Promise<Resource[]> {
-    return withPauseGroups(await connection.adapter.list(context), this.deps.journal);
+    const { onResource } = context;
+    // Streamed resources get the same journal facts, or each would flicker without its group.
+    const streaming: ListContext = onResource
+      ? { ...context, onResource: (resource) => void withPauseGroups([resource], this.deps.journal).then(([known]) => onResource(known), () => undefined) }
+      : context;
+    return withPauseGroups(await connection.adapter.list(streaming), this.deps.journal);
   }
 
   async pause(address: string, request: PauseRequest, group: PauseGroupRef | null = null): Promise<PauseDetails> {

@@ -17,9 +17,14 @@ export function attachWebsocket(options: {
   token: string;
   port: () => number;
   log: Logger;
+  /** Told whenever a client connects, leaves or says whether it watches (see pollSchedule.ts interestOf). */
+  onClients: (clients: { connected: number; watching: number }) => void;
 }): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const alive = new WeakSet<WebSocket>();
+  // A client that never says is connected but not watching: it gets the slower background pace.
+  const watching = new Map<WebSocket, boolean>();
+  const report = () => options.onClients({ connected: watching.size, watching: [...watching.values()].filter(Boolean).length });
 
   options.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://agent').pathname;
@@ -35,6 +40,8 @@ export function attachWebsocket(options: {
 
   wss.on('connection', (ws) => {
     alive.add(ws);
+    watching.set(ws, false);
+    report();
     const send = (message: ServerMessage) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
     };
@@ -48,8 +55,16 @@ export function attachWebsocket(options: {
         return;
       }
       if (parsed.data.type === 'resync') send({ type: 'snapshot', snapshot: options.snapshot() });
+      if (parsed.data.type === 'interest' && watching.has(ws) && watching.get(ws) !== parsed.data.watching) {
+        watching.set(ws, parsed.data.watching);
+        report();
+      }
     });
-    ws.on('close', unsubscribe);
+    ws.on('close', () => {
+      unsubscribe();
+      watching.delete(ws);
+      report();
+    });
     ws.on('error', (error) => options.log.debug({ err: error.message }, 'websocket client error'));
   });
 

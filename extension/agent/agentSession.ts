@@ -59,6 +59,11 @@ export class AgentSession {
     return this.run(() => this.lifecycle.restart());
   }
 
+  /** Whether the user is looking (the window has focus): the agent lists fast only then. */
+  setWatching(watching: boolean): void {
+    this.events.setWatching(watching);
+  }
+
   /** The current agent's HTTP client; fails with a clear message while there is none. */
   api(): AgentClient {
     if (this.currentState.state !== 'connected' || !this.current) {

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { WebSocket } from 'ws';
 import { startAgent, type RunningAgent } from '../../agent/main';
+import { DEFAULT_CADENCE, type Cadence } from '../../agent/core/pollSchedule';
 import { ServerMessage, WEBSOCKET_PATH } from '../../protocol/messages';
 import type { AgentPaths } from '../../protocol/paths';
 
@@ -11,8 +12,14 @@ export interface TestAgent extends RunningAgent {
   url(path: string): string;
 }
 
+/**
+ * Every connection at its own `pollIntervalSeconds`, whoever watches: tests that change a backend
+ * behind the agent's back wait for the next listing without holding a watching client.
+ */
+export const STEADY_CADENCE: Cadence = { ...DEFAULT_CADENCE, backgroundMs: 0, idleMs: 0 };
+
 /** The real agent, in this process, logging into memory so tests can read what it said. */
-export async function startTestAgent(paths: AgentPaths): Promise<TestAgent> {
+export async function startTestAgent(paths: AgentPaths, cadence: Cadence = STEADY_CADENCE): Promise<TestAgent> {
   const logs: TestAgent['logs'] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -20,7 +27,7 @@ export async function startTestAgent(paths: AgentPaths): Promise<TestAgent> {
       done();
     },
   });
-  const agent = await startAgent({ paths, log: pino({ level: 'debug' }, sink) });
+  const agent = await startAgent({ paths, log: pino({ level: 'debug' }, sink), cadence });
   return Object.assign(agent, { logs, url: (path: string) => `http://127.0.0.1:${agent.port}${path}` });
 }
 

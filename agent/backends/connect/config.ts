@@ -16,7 +16,7 @@ export const KafkaConnectConfig = z
     kafka: KafkaAccess.optional().describe(
       "The Kafka cluster the connectors write to and read from. With it the agent shows each sink connector's lag (its consumer group, connect-<name> or consumer.override.group.id), proof that a pause holds (committed offsets stop moving), when paused data starts to age out (retention.ms), and the inputs of a topics.regex sink.",
     ),
-    pollIntervalSeconds: z.number().min(0.2).max(3600).default(2),
+    pollIntervalSeconds: z.number().min(0.2).max(3600).default(1),
     requestTimeoutSeconds: z.number().min(1).max(300).default(10).describe('How long one REST call may take.'),
     settleSeconds: z
       .number()

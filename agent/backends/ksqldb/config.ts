@@ -22,7 +22,7 @@ export const KsqlDbConfig = z
     kafka: KafkaAccess.optional().describe(
       'The Kafka cluster the queries read. With it the agent shows each query\'s lag, proof that a pause holds (committed offsets stop moving) and when paused data starts to age out (retention.ms).',
     ),
-    pollIntervalSeconds: z.number().min(0.2).max(3600).default(2),
+    pollIntervalSeconds: z.number().min(0.2).max(3600).default(1),
     requestTimeoutSeconds: z.number().min(1).max(300).default(10),
     commandTimeoutSeconds: z.number().min(1).max(3600).default(60).describe('How long a PAUSE or RESUME answered QUEUED is followed (GET /status/...) before giving up.'),
   })

@@ -103,6 +103,11 @@ export class QueratorAdapter implements BackendAdapter {
     });
   }
 
+  /** Producers and consumers call the gateway, paused or not: were the agent to leave, their calls would be refused. */
+  keepsAgentAlive(): string | null {
+    return this.lease ? `its gateway on 127.0.0.1:${this.config.gatewayPort} serves producers and consumers` : null;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribe?.();

@@ -19,7 +19,7 @@ export const QueratorConfig = z
       .describe('Loopback port of the pausing gateway the agent runs for this connection: producers and consumers call http://127.0.0.1:<gatewayPort> instead of the server.'),
     pauseMode: PauseMode.default('hold').describe('hold: produce, lease, complete and retry are held while paused (ADR 13). drain: complete and retry pass so leased items can finish; produce and lease are held (ADR 0023).'),
     queuePauseModes: z.record(z.string(), PauseMode).default({}).describe('pauseMode for single queues, by queue name.'),
-    pollIntervalSeconds: z.number().min(0.2).max(3600).default(2),
+    pollIntervalSeconds: z.number().min(0.2).max(3600).default(1),
     stateDir: z.string().optional().describe('Where the gateway keeps its pause state (one JSON file per connection); default <agent home>/querator.'),
   })
   .strict();

@@ -6,7 +6,7 @@ import { renderConnectionsSchema, SCHEMA_PATH } from '../../../protocol/writeJso
 describe('connections file', () => {
   it('accepts an S3 queue connection and fills defaults', () => {
     const file = parseConnections(JSON.stringify({ connections: [{ name: 'dev', kind: 's3-queue', buckets: ['my-queue'], profile: 'dev' }] }), 'c.json');
-    assert.deepEqual(file.connections[0], { name: 'dev', kind: 's3-queue', buckets: ['my-queue'], profile: 'dev', pollIntervalSeconds: 2, requestTimeoutSeconds: 10, workerStaleSeconds: 30, workerForgetSeconds: 3600 });
+    assert.deepEqual(file.connections[0], { name: 'dev', kind: 's3-queue', buckets: ['my-queue'], profile: 'dev', pollIntervalSeconds: 1, requestTimeoutSeconds: 10, workerStaleSeconds: 30, workerForgetSeconds: 3600 });
   });
 
   it('names the file and the field for every problem', () => {

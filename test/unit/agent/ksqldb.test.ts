@@ -57,7 +57,7 @@ describe('agent/backends/ksqldb: state, versions and lineage from the wire shape
 
   it('accepts a connection with several servers and Kafka, and no credentials in the file', () => {
     const parsed = KsqlDbConfig.parse({ name: 'ksql', kind: 'ksqldb', servers: ['http://a:8088', 'http://b:8088'], kafka: { brokers: ['a:9092'] } });
-    assert.deepEqual([parsed.pollIntervalSeconds, parsed.commandTimeoutSeconds, parsed.kafka?.ssl], [2, 60, false]);
+    assert.deepEqual([parsed.pollIntervalSeconds, parsed.commandTimeoutSeconds, parsed.kafka?.ssl], [1, 60, false]);
     assert.equal(KsqlDbConfig.safeParse({ name: 'ksql', kind: 'ksqldb', servers: [] }).success, false);
     assert.equal(KsqlDbConfig.safeParse({ name: 'ksql', kind: 'ksqldb', servers: ['http://a'], auth: { username: 'u', password: 'p' } }).success, false);
   });

@@ -100,6 +100,26 @@ describe('client/agentEvents', () => {
     assert.equal(agent.clientCount, 1, 'exactly one socket after reconnecting');
   });
 
+  it('tells the agent whether the user watches on connect, on each change, and again after a reconnect', async () => {
+    const snapshots: number[] = [];
+    const stream = connect();
+    stream.on('snapshot', () => snapshots.push(Date.now()));
+    stream.setWatching(true);
+    stream.start();
+    await eventually(() => (agent.watching.length === 1 ? true : undefined), 'the interest sent on connect');
+    stream.setWatching(true); // unchanged: nothing to say
+    stream.setWatching(false);
+    await eventually(() => (agent.watching.length === 2 ? true : undefined), 'the change');
+    assert.deepEqual(agent.watching, [true, false]);
+
+    const port = agent.port;
+    await agent.kill();
+    stream.setWatching(true); // while disconnected: kept for the next connection
+    await agent.listen(port);
+    await eventually(() => (agent.watching.length === 3 ? true : undefined), 'the interest after reconnecting');
+    assert.deepEqual(agent.watching, [true, false, true]);
+  });
+
   it('gives up on a server that accepts TCP but never answers, after the connect timeout', async () => {
     const silent: Server = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

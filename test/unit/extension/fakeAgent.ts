@@ -42,6 +42,8 @@ export class FakeAgent {
   connections: ConnectionStatus[];
   readonly requests: RecordedRequest[] = [];
   resyncRequests = 0;
+  /** Every `interest` message the clients sent, in order. */
+  readonly watching: boolean[] = [];
   port = 0;
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
@@ -145,6 +147,7 @@ export class FakeAgent {
         this.resyncRequests += 1;
         ws.send(JSON.stringify({ type: 'snapshot', snapshot: this.snapshot() } satisfies ServerMessage));
       }
+      if (parsed.success && parsed.data.type === 'interest') this.watching.push(parsed.data.watching);
     });
   }
 
