@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxDown, sandboxUp } from '../../sandbox/sandbox';
-import { parseServiceList, readServices, type ConnectService, type KafkaService, type OptionalService, type QueratorService, type Services } from '../../sandbox/services';
+import { parseServiceList, readServices, type ConnectService, type FlinkService, type KafkaService, type OptionalService, type QueratorService, type Services } from '../../sandbox/services';
 
 /**
  * Mocha global fixture: one real sandbox (moto with credential checks) for the whole run,
@@ -64,4 +64,10 @@ export function queratorService(): QueratorService {
   const querator = services().querator;
   if (!querator) throw new Error("the sandbox has no Querator server: call useSandboxServices('querator') at the top of the test file");
   return querator;
+}
+
+export function flinkService(): FlinkService {
+  const flink = services().flink;
+  if (!flink) throw new Error("the sandbox has no Flink cluster: call useSandboxServices('flink') at the top of the test file");
+  return flink;
 }
