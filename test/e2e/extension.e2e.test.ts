@@ -75,7 +75,7 @@ describe('extension in code-server (real agent, real S3)', function () {
     // The agent is the one the extension launched: the CLI bundle inside the installed extension.
     const command = readFileSync(`/proc/${agent.pid}/cmdline`, 'utf8').split('\0');
     assert.ok(command.some((arg) => arg.startsWith(env.codeServer.extensionsDir) && arg.endsWith('/dist/cli.js')), `agent command line: ${command.join(' ')}`);
-    assert.deepEqual(command.filter(Boolean).slice(-5), ['--home', env.home.paths.home, 'agent', '--log-file', env.home.paths.log]);
+    assert.deepEqual(command.filter(Boolean).slice(-7), ['--home', env.home.paths.home, 'agent', '--log-file', env.home.paths.log, '--exit-when-idle', '10m']);
     assert.equal(await statusItem(workbench), undefined, 'the status bar item is hidden while nothing is paused');
     await screenshot('01-tree-running');
   });
