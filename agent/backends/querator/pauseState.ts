@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { unwatchFile, watchFile } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { writeJsonAtomically } from '../stateFile';
 
 /**
  * `hold`: ADR 13, produce / lease / complete / retry are all held. `drain`: ADR 0023's paused
@@ -141,21 +141,7 @@ export class PauseStateStore extends EventEmitter<{ change: [PauseChange]; error
   }
 
   private async writeFile(file: StateFile): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    const temporary = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const handle = await open(temporary, 'w', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(file, null, 2)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temporary, this.path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    await writeJsonAtomically(this.path, file);
   }
 
   private apply(file: StateFile): void {
