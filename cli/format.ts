@@ -70,6 +70,7 @@ const KIND_HEADINGS: Record<string, string> = {
   's3-queue': 'Queue',
   'kafka-connect': 'Connector',
   'relational-migrator': 'Sync job',
+  flink: 'Flink job',
 };
 
 /** Why a running resource cannot pause now, and how long a held one may stay held. */

@@ -217,10 +217,10 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
 
   program
     .command('deploy')
-    .description('run the CREATE STREAM|TABLE ... AS SELECT in a file on a ksqlDB connection, upgrading the query in place when ksqlDB can')
+    .description('run the statement in a file on a connection that deploys (ksqlDB: one CREATE STREAM|TABLE ... AS SELECT; Flink: a SQL script ending in one INSERT INTO), upgrading in place when the backend can')
     .argument('<connection>')
-    .argument('<file>', 'a .sql / .ksql file holding one statement')
-    .option('--recreate', 'if ksqlDB cannot upgrade in place: terminate the query and recreate it (drops its state; reprocesses its source from the earliest offset)')
+    .argument('<file>', 'a .sql / .ksql file: one ksqlDB statement, or a Flink SQL script')
+    .option('--recreate', 'if the backend cannot upgrade in place: replace the query or job without its state (ksqlDB reprocesses its source from the earliest offset; Flink starts from the script\'s startup mode)')
     .option('--json', 'print JSON')
     .action(async (connection: string, file: string, options: { recreate?: boolean; json?: boolean }) => {
       const statement = await readFile(file, 'utf8').catch((error: Error) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Resource } from './resource';
 
-/** Body of POST /connections/:connection/deploy: one `CREATE ... AS SELECT` statement. */
+/** Body of POST /connections/:connection/deploy: what the backend deploys (ksqlDB: one `CREATE ... AS SELECT`; Flink: a SQL script ending in one INSERT INTO). */
 export const DeployRequest = z
   .object({
     statement: z.string().trim().min(1, 'statement is empty').max(65_536),

@@ -1,4 +1,5 @@
 import { kafkaConnectBackend } from './connect';
+import { flinkBackend } from './flink';
 import { ksqlDbBackend } from './ksqldb';
 import { relationalMigratorBackend } from './migrator';
 import { queratorBackend } from './querator';
@@ -7,7 +8,7 @@ import type { BackendDefinition } from './types';
 
 /** Every backend the agent knows; adding one is adding its folder and one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const BACKENDS: ReadonlyArray<BackendDefinition<any>> = [s3QueueBackend, ksqlDbBackend, queratorBackend, kafkaConnectBackend, relationalMigratorBackend];
+export const BACKENDS: ReadonlyArray<BackendDefinition<any>> = [s3QueueBackend, ksqlDbBackend, queratorBackend, kafkaConnectBackend, relationalMigratorBackend, flinkBackend];
 
 export function findBackend(kind: string): BackendDefinition<{ name: string; kind: string }> | undefined {
   return BACKENDS.find((backend) => backend.kind === kind);

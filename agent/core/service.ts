@@ -304,10 +304,10 @@ export class PauseService {
     return { resources, warnings };
   }
 
-  /** One CREATE ... AS SELECT on a connection whose backend can deploy (ksqlDB). */
+  /** A statement (ksqlDB) or script (Flink SQL) on a connection whose backend can deploy. */
   async deploy(connectionName: string, request: DeployRequest): Promise<DeployOutcome> {
     const { config, adapter } = this.connection(connectionName);
-    if (!adapter.deploy) throw new PauseError('Unsupported', `connection "${connectionName}" is ${config.kind}; only ksqlDB connections take statements to deploy`);
+    if (!adapter.deploy) throw new PauseError('Unsupported', `connection "${connectionName}" is ${config.kind}; its backend takes no statements to deploy`);
     try {
       const outcome = await adapter.deploy(request.statement, { recreate: request.recreate });
       if (outcome.replacedQueryId && outcome.replacedQueryId !== outcome.queryId) {

@@ -17,6 +17,7 @@ const KINDS: Record<string, KindLabels> = {
   'ksqldb-query': { title: 'ksqlDB query', pending: 'Lag (records)', inFlight: 'In flight', oldest: 'Oldest unconsumed record', backlogInDescription: 'lag' },
   'kafka-connect': { title: 'Kafka Connect connector', pending: 'Lag (records)', inFlight: 'In flight', oldest: 'Oldest unconsumed record', backlogInDescription: 'lag' },
   'relational-migrator': { title: 'Relational Migrator sync job', pending: 'Pending', inFlight: 'In flight', oldest: 'Oldest pending', backlogInDescription: null },
+  flink: { title: 'Flink job', pending: 'Lag (records)', inFlight: 'In flight', oldest: 'Oldest unconsumed record', backlogInDescription: 'lag' },
   querator: { title: 'Querator queue', pending: 'Items waiting', inFlight: 'Items leased', oldest: 'Oldest item', backlogInDescription: null },
 };
 

@@ -1,0 +1,11 @@
+import type { BackendDefinition } from '../types';
+import { FlinkAdapter } from './adapter';
+import { FlinkConfig } from './config';
+
+export const flinkBackend: BackendDefinition<FlinkConfig> = {
+  kind: 'flink',
+  configSchema: FlinkConfig,
+  // Flink keeps no who / why / until of a stop: they live in the journal.
+  pauseDetails: 'agent',
+  create: (config, context) => new FlinkAdapter(config, context),
+};

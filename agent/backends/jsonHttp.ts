@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import { PauseError, type ErrorCode } from '../../protocol/errors';
+import { httpFailure } from './httpFailure';
+
+export interface JsonServer {
+  /** How messages name the server, e.g. "Flink at http://127.0.0.1:8081". */
+  server: string;
+  baseUrl: string;
+  timeoutMs: number;
+  /** The server's own words in an error body, when it has any. */
+  errorMessage(body: unknown): string | null;
+}
+
+/**
+ * A JSON-over-HTTP call with one deadline for headers and body, whose failures are PauseErrors
+ * carrying the server's own words: what every REST backend client needs, written once.
+ */
+export async function callJson(server: JsonServer, method: string, path: string, body?: unknown, timeoutMs = server.timeoutMs): Promise<unknown> {
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(`${server.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await response.text();
+  } catch (error) {
+    throw httpFailure(error, { server: server.server, timeoutMs, changes: method !== 'GET' });
+  }
+  const json = parseJsonOrUndefined(text);
+  if (response.ok) return json;
+  const message = server.errorMessage(json) ?? `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+  throw new PauseError(errorCodeOf(response.status), `${server.server} answered ${response.status}: ${message}`);
+}
+
+/** A body checked against the shape the server documents; anything else is the server's fault, said so. */
+export function parseBody<T extends z.ZodType>(server: JsonServer, schema: T, body: unknown, what: string): z.output<T> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new PauseError('BackendError', `${server.server} answered ${what} with a body this agent does not understand`);
+  return parsed.data;
+}
+
+export function errorCodeOf(status: number): ErrorCode {
+  if (status === 404) return 'NotFound';
+  if (status === 409) return 'Conflict';
+  if (status === 400) return 'BadRequest';
+  if (status === 503) return 'BackendUnavailable';
+  return 'BackendError';
+}
+
+export function parseJsonOrUndefined(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
