@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { IncomingMessage } from 'node:http';
 import { CountingProxy } from '../../bench/support/countingProxy';
+import { byTaskRead, READY_LIST, taskReadClass } from '../../bench/support/taskReads';
 import { createQueueBucket } from '../../sandbox/s3Server';
 import type { QueueWorker } from '../../worker';
 import { eventually } from '../support/bucket';
@@ -10,14 +10,6 @@ import { uniqueBucket, useAwsProfiles } from '../support/testEnv';
 
 const FOREIGN = 50;
 
-/** Reads of each task and listings of the ready index, told apart from the pause and heartbeat requests around them. */
-function classify(request: IncomingMessage): string {
-  const url = new URL(request.url ?? '/', 'http://proxy');
-  if (request.method === 'GET' && url.searchParams.get('prefix') === 'ready/') return 'ready LIST';
-  const task = /^\/[^/]+\/tasks\/[0-9a-f]+\/([0-9a-f-]+)\.json$/.exec(url.pathname);
-  return request.method === 'GET' && task ? `GET ${task[1]}` : 'other';
-}
-
 describe('Node worker remembers tasks of types it does not handle (real S3 server)', function () {
   this.timeout(60_000);
   let proxy: CountingProxy;
@@ -26,7 +18,7 @@ describe('Node worker remembers tasks of types it does not handle (real S3 serve
 
   before(async () => {
     useAwsProfiles();
-    proxy = await CountingProxy.start(services().s3.endpoint, classify);
+    proxy = await CountingProxy.start(services().s3.endpoint, byTaskRead);
   });
   afterEach(async () => {
     worker?.stop();
@@ -35,7 +27,7 @@ describe('Node worker remembers tasks of types it does not handle (real S3 serve
   after(() => proxy.close());
 
   const count = (what: string) => proxy.counts()[what]?.requests ?? 0;
-  const reads = (ids: string[]) => ids.map((id) => count(`GET ${id}`));
+  const reads = (ids: string[]) => ids.map((id) => count(taskReadClass(id)));
 
   it(`reads ${FOREIGN} pending tasks of another type once, then polls without a GET of them, and still runs a task of its own type added later`, async () => {
     const bucket = uniqueBucket('wforeign');
@@ -51,14 +43,14 @@ describe('Node worker remembers tasks of types it does not handle (real S3 serve
     running = worker.run();
 
     await eventually(async () => reads(foreign), (n) => n.every((x) => x > 0), 20_000, 'the first poll read every foreign task');
-    const listedAfterFirst = count('ready LIST');
-    await eventually(async () => count('ready LIST'), (n) => n >= listedAfterFirst + 10, 20_000, 'ten more polls');
+    const listedAfterFirst = count(READY_LIST);
+    await eventually(async () => count(READY_LIST), (n) => n >= listedAfterFirst + 10, 20_000, 'ten more polls');
     assert.deepEqual(reads(foreign), foreign.map(() => 1), 'later polls skip the remembered tasks');
 
     const own = await queue.submit('a', { hello: 'world' });
     queue.close();
     await eventually(async () => finished, (done) => done.includes('a:completed'), 20_000, 'the task of type a ran');
-    assert.ok(count(`GET ${own.id}`) >= 2, 'claimed and completed, each after a read');
+    assert.ok(count(taskReadClass(own.id)) >= 2, 'claimed and completed, each after a read');
     assert.deepEqual(reads(foreign), foreign.map(() => 1), 'still read once each');
   });
 });
