@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import type { ResourceStore, StoreChange } from '../state/resourceStore';
 import { autoResumeAt, DEFAULT_DATA_LOSS_WARNING_MS } from '../state/resourcePredicates';
 import { Command } from '../constants';
+import { groupPause } from '../state/pauseGroups';
 import { StoreFacts } from '../state/storeFacts';
+import type { Resource } from '../../protocol/resource';
 import { agentDownItem, connectionItem, pauseGroupItem, resourceItem, type ItemModel } from './resourceItemModel';
 import type { AgentDownNode, ConnectionNode, GroupMemberNode, PauseGroupNode, ResourceNode, TreeNode } from './treeNodes';
 
@@ -86,10 +88,18 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return toTreeItem(resourceItem(resource, now, this.warnWithinMs(), upstream, idPrefix), vscode.TreeItemCollapsibleState.None);
   }
 
-  /** Re-renders only the rows whose text depends on the clock ("auto-resume in 25m", "resume within 3h"), in one event. */
+  /**
+   * Re-renders only the rows whose text depends on the clock ("auto-resume in 25m", "resume within
+   * 3h"), in one event: resources under their connections, and pause groups with their members.
+   */
   refreshCountdowns(): void {
-    const counting = this.store.resources().filter((r) => autoResumeAt(r) || r.backlog.dataLossAt);
-    if (counting.length) this.emitter.fire(counting.map((r) => this.resourceNode(r.id)));
+    const countsDown = (r: Resource) => autoResumeAt(r) !== null || r.backlog.dataLossAt !== null;
+    const rows: TreeNode[] = this.store.resources().filter(countsDown).map((r) => this.resourceNode(r.id));
+    for (const group of this.facts.pauseGroups()) {
+      if (groupPause(group)?.resumeAt) rows.push(this.groupNode(group.ref.id));
+      rows.push(...group.members.filter(countsDown).map((m) => this.memberNode(group.ref.id, m.id)));
+    }
+    if (rows.length) this.emitter.fire(rows);
   }
 
   /** After the agent came or went. */

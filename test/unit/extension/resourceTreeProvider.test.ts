@@ -157,6 +157,21 @@ describe('extension/tree/resourceTreeProvider (with a stub vscode module)', () =
     assert.deepEqual(fired, [], 'no countdown left: nothing to re-render');
   });
 
+  it('re-renders a pause group\'s row and its counting-down members on the clock tick too', () => {
+    const { store, provider, fired } = setup();
+    const group = { id: 'g-1', name: 'upstream of emails', target: 'orders/emails' };
+    store.apply({ type: 'resource-changed', resource: pausedResource('orders/audit', { resumeAt: minutesFromNow(30, new Date()) }, { pauseGroup: group }) });
+    fired.length = 0;
+    provider.refreshCountdowns();
+    assert.deepEqual(fired, [
+      [
+        { kind: 'resource', id: 'orders/audit' },
+        { kind: 'pause-group', group: 'g-1' },
+        { kind: 'group-member', group: 'g-1', id: 'orders/audit' },
+      ],
+    ]);
+  });
+
   it('shows one "Agent not running" row that starts the agent when clicked, instead of stale rows', () => {
     const { provider, setProblem } = setup();
     setProblem('the agent exited (code 1)');
