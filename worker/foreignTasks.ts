@@ -15,7 +15,12 @@ export interface ListedPage {
 export class ForeignTasks {
   private readonly types = new Map<string, string>();
 
+  /** A key gone while outside every listed range lingers until one covers it: the cap bounds that too. */
+  constructor(private readonly capacity = 100_000) {}
+
   remember(indexKey: string, taskType: string): void {
+    // Maps keep insertion order: at capacity the oldest entry goes, and is at worst read once more.
+    if (this.types.size >= this.capacity && !this.types.has(indexKey)) this.types.delete(this.types.keys().next().value as string);
     this.types.set(indexKey, taskType);
   }
 

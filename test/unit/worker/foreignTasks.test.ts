@@ -34,4 +34,10 @@ describe('worker/foreignTasks', () => {
     assert.equal(foreign.skips(key('5', 1), OPEN_A), true, 'shard 5 lies between the pages');
     assert.equal(foreign.skips(key('9', 1), OPEN_A), false, 'shard 9 lies inside page two and is not on it');
   });
+
+  it('holds at most its capacity, dropping the oldest entry first', () => {
+    const foreign = new ForeignTasks(2);
+    for (const n of [1, 2, 3]) foreign.remember(key('1', n), 'b');
+    assert.deepEqual([1, 2, 3].map((n) => foreign.skips(key('1', n), OPEN_A)), [false, true, true]);
+  });
 });
