@@ -1,5 +1,5 @@
 import { directFeeders } from '../../protocol/lineage';
-import type { PauseGroupRef, Resource } from '../../protocol/resource';
+import type { PauseDetails, PauseGroupRef, Resource } from '../../protocol/resource';
 
 /** A group made by "Pause upstream", as the tree shows it: one row to resume, its members below. */
 export interface PauseGroupView {
@@ -17,6 +17,11 @@ export function pauseGroupsIn(resources: readonly Resource[]): PauseGroupView[] 
     groups.set(resource.pauseGroup.id, group);
   }
   return [...groups.values()].sort((a, b) => a.ref.name.localeCompare(b.ref.name) || a.ref.id.localeCompare(b.ref.id));
+}
+
+/** The pause the group's row shows (its members were paused as one): its reason and auto-resume. */
+export function groupPause(group: PauseGroupView): PauseDetails | null {
+  return group.members.find((m) => m.pause)?.pause ?? null;
 }
 
 /** What a row needs to know about its neighbours to offer "Pause upstream" / "Resume upstream". */

@@ -13,7 +13,11 @@ export class ResourceStore {
   private connectionMap = new Map<string, ConnectionStatus>();
   private resourceMap = new Map<string, Resource>();
   private listeners = new Set<(change: StoreChange) => void>();
+  /** Each connection's resources in order, sorted once per change: a refreshed tree asks per row. */
+  private byConnection: Map<string, Resource[]> | null = null;
   configError: string | null = null;
+  /** Counts changes, so facts derived from all resources are computed once per change (StoreFacts). */
+  revision = 0;
 
   onDidChange(listener: (change: StoreChange) => void): () => void {
     this.listeners.add(listener);
@@ -75,10 +79,18 @@ export class ResourceStore {
     return [...this.resourceMap.values()];
   }
 
+  /** By name; a copy the caller may keep. */
   resourcesOf(connection: string): Resource[] {
-    return this.resources()
-      .filter((r) => r.connection === connection)
-      .sort((a, b) => a.name.localeCompare(b.name));
+    if (!this.byConnection) {
+      this.byConnection = new Map();
+      for (const resource of this.resourceMap.values()) {
+        const list = this.byConnection.get(resource.connection) ?? [];
+        list.push(resource);
+        this.byConnection.set(resource.connection, list);
+      }
+      for (const list of this.byConnection.values()) list.sort((a, b) => a.name.localeCompare(b.name));
+    }
+    return [...(this.byConnection.get(connection) ?? [])];
   }
 
   resource(id: string): Resource | undefined {
@@ -90,6 +102,8 @@ export class ResourceStore {
   }
 
   private emit(change: StoreChange): void {
+    this.revision++;
+    this.byConnection = null;
     for (const listener of this.listeners) listener(change);
   }
 }

@@ -7,7 +7,7 @@ import { escapeMarkdown as md, readableTime } from '../text/markdown';
 import { isListedOnly, kindLabels } from './kindLabels';
 import { timeLeft } from '../text/timeLeft';
 import { resourceTooltip } from './resourceTooltip';
-import type { PauseGroupView, UpstreamFacts } from '../state/pauseGroups';
+import { groupPause, type PauseGroupView, type UpstreamFacts } from '../state/pauseGroups';
 
 /** A codicon id and an optional theme color id; the adapter turns them into ThemeIcon/ThemeColor. */
 export interface ItemIcon {
@@ -119,7 +119,7 @@ export function resourceContextValue(resource: Resource, upstream = NO_UPSTREAM)
 
 /** "upstream of CSAS_TOTALS_3" · 2 paused · auto-resume in 25m: the whole group, resumed as one. */
 export function pauseGroupItem(group: PauseGroupView, now: Date): ItemModel {
-  const pause = group.members.find((m) => m.pause)?.pause ?? null;
+  const pause = groupPause(group);
   const parts = [`${group.members.length} paused`];
   if (pause?.resumeAt) {
     const delta = Date.parse(pause.resumeAt) - now.getTime();

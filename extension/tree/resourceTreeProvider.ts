@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import type { ResourceStore, StoreChange } from '../state/resourceStore';
 import { autoResumeAt, DEFAULT_DATA_LOSS_WARNING_MS } from '../state/resourcePredicates';
 import { Command } from '../constants';
-import { pauseGroupsIn, upstreamFacts } from '../state/pauseGroups';
+import { groupPause } from '../state/pauseGroups';
+import { StoreFacts } from '../state/storeFacts';
+import type { Resource } from '../../protocol/resource';
 import { agentDownItem, connectionItem, pauseGroupItem, resourceItem, type ItemModel } from './resourceItemModel';
 import type { AgentDownNode, ConnectionNode, GroupMemberNode, PauseGroupNode, ResourceNode, TreeNode } from './treeNodes';
 
@@ -12,7 +14,8 @@ const AGENT_DOWN: AgentDownNode = { kind: 'agent-down' };
  * Groups paused together ("Pause upstream"), then connections with their resources; or, while
  * the agent is unreachable, one row saying so.
  * Nodes keep their identity per id so a pushed change can refresh exactly one row
- * (`onDidChangeTreeData(node)`) instead of the whole tree.
+ * (`onDidChangeTreeData(node)`) instead of the whole tree. A refreshed connection row makes VS
+ * Code ask again for every resource under it, so it is refreshed only when what it shows changes.
  */
 export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
@@ -21,6 +24,9 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly resourceNodes = new Map<string, ResourceNode>();
   private readonly groupNodes = new Map<string, PauseGroupNode>();
   private readonly memberNodes = new Map<string, GroupMemberNode>();
+  /** Each connection row as VS Code last got it: a change fires the row only when it would differ. */
+  private readonly shownConnections = new Map<string, string>();
+  private readonly facts: StoreFacts;
   /** Which groups exist and who is in them: when that changes, the tree's shape changes. */
   private groupShape = '';
   private readonly unsubscribe: () => void;
@@ -32,20 +38,18 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     /** How close a data-loss deadline turns a held row warning-colored (the setting). */
     private readonly warnWithinMs: () => number = () => DEFAULT_DATA_LOSS_WARNING_MS,
   ) {
+    this.facts = new StoreFacts(store);
     this.unsubscribe = store.onDidChange((change) => this.changed(change));
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
     if (!node) {
       if (this.agentProblem() !== null) return [AGENT_DOWN];
-      const groups = pauseGroupsIn(this.store.resources()).map((g) => this.groupNode(g.ref.id));
+      const groups = this.facts.pauseGroups().map((g) => this.groupNode(g.ref.id));
       return [...groups, ...this.store.connections().map((c) => this.connectionNode(c.name))];
     }
     if (node.kind === 'connection') return this.store.resourcesOf(node.name).map((r) => this.resourceNode(r.id));
-    if (node.kind === 'pause-group') {
-      const group = pauseGroupsIn(this.store.resources()).find((g) => g.ref.id === node.group);
-      return (group?.members ?? []).map((m) => this.memberNode(node.group, m.id));
-    }
+    if (node.kind === 'pause-group') return (this.facts.pauseGroup(node.group)?.members ?? []).map((m) => this.memberNode(node.group, m.id));
     return [];
   }
 
@@ -69,26 +73,33 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       return item;
     }
     if (node.kind === 'connection') {
-      const connection = this.store.connection(node.name);
-      if (!connection) return new vscode.TreeItem(node.name);
-      return toTreeItem(connectionItem(connection, this.store.resourcesOf(node.name)), vscode.TreeItemCollapsibleState.Expanded);
+      const model = this.connectionModel(node.name);
+      this.shownConnections.set(node.name, JSON.stringify(model));
+      return model ? toTreeItem(model, vscode.TreeItemCollapsibleState.Expanded) : new vscode.TreeItem(node.name);
     }
     if (node.kind === 'pause-group') {
-      const group = pauseGroupsIn(this.store.resources()).find((g) => g.ref.id === node.group);
+      const group = this.facts.pauseGroup(node.group);
       return group ? toTreeItem(pauseGroupItem(group, now), vscode.TreeItemCollapsibleState.Collapsed) : new vscode.TreeItem(node.group);
     }
     const resource = this.store.resource(node.id);
     if (!resource) return new vscode.TreeItem(node.id);
-    const upstream = upstreamFacts(this.store.resources())(resource.id);
+    const upstream = this.facts.upstream(resource.id);
     const idPrefix = node.kind === 'group-member' ? `pause-group:${node.group}/` : '';
     return toTreeItem(resourceItem(resource, now, this.warnWithinMs(), upstream, idPrefix), vscode.TreeItemCollapsibleState.None);
   }
 
-  /** Re-renders only the rows whose text depends on the clock ("auto-resume in 25m", "resume within 3h"). */
+  /**
+   * Re-renders only the rows whose text depends on the clock ("auto-resume in 25m", "resume within
+   * 3h"), in one event: resources under their connections, and pause groups with their members.
+   */
   refreshCountdowns(): void {
-    for (const resource of this.store.resources()) {
-      if (autoResumeAt(resource) || resource.backlog.dataLossAt) this.emitter.fire(this.resourceNode(resource.id));
+    const countsDown = (r: Resource) => autoResumeAt(r) !== null || r.backlog.dataLossAt !== null;
+    const rows: TreeNode[] = this.store.resources().filter(countsDown).map((r) => this.resourceNode(r.id));
+    for (const group of this.facts.pauseGroups()) {
+      if (groupPause(group)?.resumeAt) rows.push(this.groupNode(group.ref.id));
+      rows.push(...group.members.filter(countsDown).map((m) => this.memberNode(group.ref.id, m.id)));
     }
+    if (rows.length) this.emitter.fire(rows);
   }
 
   /** After the agent came or went. */
@@ -102,7 +113,8 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 
   private changed(change: StoreChange): void {
-    const shape = pauseGroupsIn(this.store.resources())
+    const shape = this.facts
+      .pauseGroups()
       .map((g) => `${g.ref.id}:${g.members.map((m) => m.id).join(',')}`)
       .join(';');
     const reshaped = shape !== this.groupShape;
@@ -112,16 +124,29 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       this.resourceNodes.clear();
       this.groupNodes.clear();
       this.memberNodes.clear();
+      this.shownConnections.clear();
       this.emitter.fire(undefined);
     } else if (change.type === 'connection') {
       this.emitter.fire(this.connectionNode(change.name));
     } else {
-      // The connection row's Pause All / Resume All depend on its resources' states.
+      // The connection row counts paused resources and offers Pause All / Resume All by their states.
       const connection = change.id.slice(0, change.id.indexOf('/'));
+      const connectionRow = this.connectionChanged(connection) ? [this.connectionNode(connection)] : [];
       const group = this.store.resource(change.id)?.pauseGroup?.id;
       const inGroup = group ? [this.groupNode(group), this.memberNode(group, change.id)] : [];
-      this.emitter.fire([this.resourceNode(change.id), this.connectionNode(connection), ...inGroup]);
+      this.emitter.fire([this.resourceNode(change.id), ...connectionRow, ...inGroup]);
     }
+  }
+
+  private connectionModel(name: string): ItemModel | null {
+    const connection = this.store.connection(name);
+    return connection ? connectionItem(connection, this.store.resourcesOf(name)) : null;
+  }
+
+  /** Whether the row VS Code shows for the connection is out of date; one it never asked for is not. */
+  private connectionChanged(name: string): boolean {
+    const shown = this.shownConnections.get(name);
+    return shown !== undefined && shown !== JSON.stringify(this.connectionModel(name));
   }
 
   private groupNode(group: string): PauseGroupNode {
