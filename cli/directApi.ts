@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import type { BulkResult, PauseApi, PauseResponse, PauseUpstreamResponse, ResumeResponse, StopResponse } from '../protocol/api';
+import type { BulkOptions, BulkResult, PauseApi, PauseResponse, PauseUpstreamResponse, ResumeResponse, StopResponse } from '../protocol/api';
 import { DeployRequest, type DeployRequestInput, type DeployResponse } from '../protocol/deploy';
 import { connectionTroubleOf, PauseError } from '../protocol/errors';
 import type { Snapshot } from '../protocol/messages';
@@ -61,25 +61,25 @@ export class DirectApi implements PauseApi {
     return { pause, resource: await this.service.get(id) };
   }
 
-  pauseAll(connection: string, request: PauseRequestInput): Promise<BulkResult[]> {
-    return this.service.pauseAll(connection, parseOrBadRequest(PauseRequest, request));
+  pauseAll(connection: string, request: PauseRequestInput, options: BulkOptions = {}): Promise<BulkResult[]> {
+    return this.service.pauseAll(connection, parseOrBadRequest(PauseRequest, request), options.onProgress);
   }
 
-  resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]> {
+  resumeAll(connection: string | null, request: ResumeRequestInput, options: BulkOptions = {}): Promise<BulkResult[]> {
     const names = connection === null ? this.service.connectionList().map((c) => c.config.name) : [connection];
-    return this.service.resumeAll(names, parseOrBadRequest(ResumeRequest, request));
+    return this.service.resumeAll(names, parseOrBadRequest(ResumeRequest, request), options.onProgress);
   }
 
-  pauseUpstream(id: string, request: PauseUpstreamRequestInput): Promise<PauseUpstreamResponse> {
-    return this.service.pauseUpstream(id, parseOrBadRequest(PauseUpstreamRequest, request));
+  pauseUpstream(id: string, request: PauseUpstreamRequestInput, options: BulkOptions = {}): Promise<PauseUpstreamResponse> {
+    return this.service.pauseUpstream(id, parseOrBadRequest(PauseUpstreamRequest, request), options.onProgress);
   }
 
-  resumeUpstream(id: string): Promise<BulkResult[]> {
-    return this.service.resumeUpstream(id);
+  resumeUpstream(id: string, options: BulkOptions = {}): Promise<BulkResult[]> {
+    return this.service.resumeUpstream(id, options.onProgress);
   }
 
-  resumeGroup(group: string): Promise<BulkResult[]> {
-    return this.service.resumeGroup(group);
+  resumeGroup(group: string, options: BulkOptions = {}): Promise<BulkResult[]> {
+    return this.service.resumeGroup(group, options.onProgress);
   }
 
   peek(id: string, request: PeekRequestInput): Promise<PeekResponse> {

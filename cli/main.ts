@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
-import type { PauseApi } from '../protocol/api';
+import type { BulkOptions, PauseApi } from '../protocol/api';
 import { describeDeploy } from '../protocol/deploy';
 import { PauseError } from '../protocol/errors';
 import { parseDuration } from '../protocol/duration';
@@ -14,6 +14,7 @@ import { startAgent } from '../agent/main';
 import { DirectApi } from './directApi';
 import { formatBulk, formatGroupPause, formatList, formatPaused, formatStatus, formatWorkers } from './format';
 import { formatPeek } from './formatPeek';
+import { progressOnStderr, type ProgressOutput } from './progress';
 import { PeekRequest } from '../protocol/peek';
 import { printable } from '../protocol/printable';
 
@@ -26,12 +27,17 @@ interface GlobalOptions {
 /** Exit 2 for input the user can fix, 1 for everything else. */
 const USAGE_CODES = new Set(['BadRequest', 'NotFound']);
 
-export interface CliIo {
+export interface CliIo extends ProgressOutput {
   out(text: string): void;
   err(text: string): void;
 }
 
-const PROCESS_IO: CliIo = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
+const PROCESS_IO: CliIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  // Only a terminal can rewrite a line; a pipe or a file gets whole lines (progress.ts).
+  ...(process.stderr.isTTY ? { line: (text: string | null) => process.stderr.write(text === null ? '\n' : `\r\u001b[2K${text}`) } : {}),
+};
 
 export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
   // Names, reasons and errors come from backends and other users: nothing reaches the terminal raw.
@@ -56,6 +62,15 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
       return await work(api);
     } finally {
       await api.close();
+    }
+  };
+  /** A bulk operation with its progress on stderr. */
+  const withProgress = async <T>(verb: string, work: (api: PauseApi, options: BulkOptions) => Promise<T>): Promise<T> => {
+    const progress = progressOnStderr({ err, ...(io.line ? { line: (text: string | null) => io.line!(text === null ? null : printable(text)) } : {}) }, verb);
+    try {
+      return await withApi((api) => work(api, progress));
+    } finally {
+      progress.end();
     }
   };
 
@@ -169,7 +184,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .action(async (connection: string, options: PauseFlags) => {
       const request = pauseInput(options);
       parseOrBadRequest(PauseRequest, request);
-      const results = await withApi((api) => api.pauseAll(connection, request));
+      const results = await withProgress(`Pausing all of ${connection}`, (api, progress) => api.pauseAll(connection, request, progress));
       out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('Paused', results));
       if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be paused`);
     });
@@ -181,7 +196,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .option('--force', 'resume now even where an auto-resume is set')
     .option('--json', 'print JSON')
     .action(async (connection: string | undefined, options: { force?: boolean; json?: boolean }) => {
-      const results = await withApi((api) => api.resumeAll(connection ?? null, { force: options.force ?? false }));
+      const results = await withProgress(`Resuming all${connection ? ` of ${connection}` : ''}`, (api, progress) => api.resumeAll(connection ?? null, { force: options.force ?? false }, progress));
       out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('Resumed', results));
       if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be resumed`);
     });
@@ -199,7 +214,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .action(async (target: string, options: PauseFlags & { name?: string }) => {
       const request = { name: options.name, reason: options.reason, pausedBy: options.pausedBy, resumeAfter: options.resumeAfter, resumeAt: options.resumeAt };
       parseOrBadRequest(PauseUpstreamRequest, request);
-      const outcome = await withApi((api) => api.pauseUpstream(target, request));
+      const outcome = await withProgress(`Pausing upstream of ${target}`, (api, progress) => api.pauseUpstream(target, request, progress));
       out(options.json ? JSON.stringify(outcome, null, 2) : formatGroupPause(outcome));
       if (outcome.results.some((r) => !r.ok)) throw new PauseError('Conflict', `${outcome.results.filter((r) => !r.ok).length} of ${outcome.results.length} could not be paused`);
     });
@@ -210,7 +225,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .argument('<resource>', '<connection>/<name>')
     .option('--json', 'print JSON')
     .action(async (target: string, options: { json?: boolean }) => {
-      const results = await withApi((api) => api.resumeUpstream(target));
+      const results = await withProgress(`Resuming upstream of ${target}`, (api, progress) => api.resumeUpstream(target, progress));
       out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('Resumed', results));
       if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be resumed`);
     });

@@ -27,6 +27,18 @@ export const PauseUpstreamResponse = z.object({
 });
 export type PauseUpstreamResponse = z.infer<typeof PauseUpstreamResponse>;
 
+/** How far a bulk operation has got: items finished (failed ones included) of all it will try. */
+export interface BulkCounts {
+  done: number;
+  total: number;
+  failed: number;
+}
+
+/** For operations over many resources: told as items finish, so a caller can show progress. */
+export interface BulkOptions {
+  onProgress?(counts: BulkCounts): void;
+}
+
 /** What a client can ask, whether it talks to a running agent or works in-process. */
 export interface PauseApi {
   snapshot(): Promise<Snapshot>;
@@ -35,14 +47,14 @@ export interface PauseApi {
   resume(id: string, request: ResumeRequestInput): Promise<ResumeResponse>;
   /** Stops a resource that can stop (capabilities.stop); resume starts it again. */
   stop(id: string, request: StopRequestInput): Promise<StopResponse>;
-  pauseAll(connection: string, request: PauseRequestInput): Promise<BulkResult[]>;
+  pauseAll(connection: string, request: PauseRequestInput, options?: BulkOptions): Promise<BulkResult[]>;
   /** null resumes across every connection. */
-  resumeAll(connection: string | null, request: ResumeRequestInput): Promise<BulkResult[]>;
+  resumeAll(connection: string | null, request: ResumeRequestInput, options?: BulkOptions): Promise<BulkResult[]>;
   /** Pauses everything that feeds `id` (transitively, across connections) as one named group. */
-  pauseUpstream(id: string, request: PauseUpstreamRequestInput): Promise<PauseUpstreamResponse>;
+  pauseUpstream(id: string, request: PauseUpstreamRequestInput, options?: BulkOptions): Promise<PauseUpstreamResponse>;
   /** Resumes the groups made by pauseUpstream(id): exactly their members that are still paused by them. */
-  resumeUpstream(id: string): Promise<BulkResult[]>;
-  resumeGroup(group: string): Promise<BulkResult[]>;
+  resumeUpstream(id: string, options?: BulkOptions): Promise<BulkResult[]>;
+  resumeGroup(group: string, options?: BulkOptions): Promise<BulkResult[]>;
   /** The latest records of the resource's output topics, read without any consumer group. */
   peek(id: string, request: PeekRequestInput): Promise<PeekResponse>;
   /** Runs one `CREATE ... AS SELECT` on a connection that can deploy (ksqlDB). */

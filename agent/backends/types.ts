@@ -13,13 +13,21 @@ export interface PauseCommand {
   resumeAt: Date | null;
   force: boolean;
   scope: Scope | null;
+  listed?: ListedResource;
 }
+
+/**
+ * Set by bulk operations: the resource as their one listing showed it (null: that listing did
+ * not show it), so the check before each change reads nothing again. Left out, it is read fresh.
+ */
+export type ListedResource = Resource | null;
 
 export interface ResumeCommand {
   force: boolean;
   scope: Scope | null;
   /** Set by scheduled resumes: remove the pause only if it is still this version. */
   onlyIfVersion: string | null;
+  listed?: ListedResource;
 }
 
 /** What the core asks of a stop (a pause that also shuts the workers down, e.g. Kafka Connect's PUT /stop). */

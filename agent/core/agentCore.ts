@@ -8,6 +8,7 @@ import type { PauseRequest, ResumeRequest } from '../../protocol/requests';
 import type { Resource } from '../../protocol/resource';
 import { loadConnections } from '../config/connectionsFile';
 import type { Interest } from '../backends/types';
+import type { BulkProgress } from './bulk';
 import { Journal } from './journal';
 import { Poller } from './poller';
 import type { Cadence } from './pollSchedule';
@@ -131,16 +132,16 @@ export class AgentCore {
     return { ...outcome, resource: this.store.resource(this.service.locate(`${connection}/${outcome.queryId}`).id) ?? null };
   }
 
-  async pauseAll(connection: string, request: PauseRequest): Promise<BulkResult[]> {
-    const results = await this.service.pauseAll(connection, request);
+  async pauseAll(connection: string, request: PauseRequest, onProgress?: BulkProgress): Promise<BulkResult[]> {
+    const results = await this.service.pauseAll(connection, request, onProgress);
     await this.poller.refresh(this.service.connection(connection));
     return results;
   }
 
   /** Resumes what is paused (wholly or partly) in the given connections, or in all of them. */
-  async resumeAll(connections: string[] | null, request: ResumeRequest): Promise<BulkResult[]> {
+  async resumeAll(connections: string[] | null, request: ResumeRequest, onProgress?: BulkProgress): Promise<BulkResult[]> {
     const names = connections ?? this.service.connectionList().map((c) => c.config.name);
-    const results = await this.service.resumeAll(names, request);
+    const results = await this.service.resumeAll(names, request, onProgress);
     await Promise.all(names.map((name) => this.poller.refresh(this.service.connection(name))));
     return results;
   }

@@ -104,7 +104,7 @@ export class JournalPauseDetails implements BackendAdapter {
 
   async pause(name: string, command: PauseCommand): Promise<PauseDetails> {
     if (command.scope) throw new PauseError('Unsupported', `"${name}" can only be paused as a whole`);
-    const current = await this.current(name);
+    const current = command.listed !== undefined ? command.listed : await this.current(name);
     if (current?.state === 'paused' && !command.force) {
       const active = await this.journal.activePause(current.id);
       throw alreadyPaused(current, active ? toDetails(active) : null);
@@ -116,7 +116,7 @@ export class JournalPauseDetails implements BackendAdapter {
 
   async resume(name: string, command: ResumeCommand): Promise<ResumeOutcome> {
     if (command.scope) throw new PauseError('Unsupported', `"${name}" can only be resumed as a whole`);
-    const current = await this.current(name);
+    const current = command.listed !== undefined ? command.listed : await this.current(name);
     if (!current) {
       if (command.onlyIfVersion) return { resumed: false, previous: null };
       // Not in our listing: let the backend say what it makes of the name, in its own words.

@@ -9,8 +9,9 @@ import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } f
 import { resourceId, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
 import type { PeekRequest, PeekResponse } from '../../protocol/peek';
 import { findBackend } from '../backends/registry';
-import { FRESH_LISTING, type BackendAdapter, type DeployOutcome, type ListContext, type PauseCommand, type ResumeOutcome } from '../backends/types';
+import { FRESH_LISTING, type BackendAdapter, type DeployOutcome, type ListContext, type ListedResource, type PauseCommand, type ResumeOutcome } from '../backends/types';
 import type { ConnectionConfig } from '../config/connectionsFile';
+import { runBulk, type BulkItem, type BulkProgress } from './bulk';
 import type { Journal, JournalEntry } from './journal';
 import { JournalPauseDetails, toDetails } from './journalPauses';
 import { groupMembers, groupsTargeting, newPauseGroup, withPauseGroups } from './pauseGroups';
@@ -90,19 +91,20 @@ export class PauseService {
     return withPauseGroups(await connection.adapter.list(streaming), this.deps.journal);
   }
 
-  async pause(address: string, request: PauseRequest, group: PauseGroupRef | null = null): Promise<PauseDetails> {
+  /** `listed`: what a bulk operation's listing showed of it, so it is not read again (see ListedResource). */
+  async pause(address: string, request: PauseRequest, group: PauseGroupRef | null = null, listed?: ListedResource): Promise<PauseDetails> {
     const { connection, name, id } = this.locate(address);
     const scope = request.scope ?? null;
-    const details = await connection.adapter.pause(name, pauseCommand(request));
+    const details = await connection.adapter.pause(name, { ...pauseCommand(request), listed });
     await this.record('pause', details.pausedBy, id, scope, details, request.force ? 'forced' : null, group);
     this.deps.log.info({ resource: id, scope, pausedBy: details.pausedBy, reason: details.reason, resumeAt: details.resumeAt }, 'paused');
     return details;
   }
 
-  async resume(address: string, request: ResumeRequest): Promise<ResumeOutcome> {
+  async resume(address: string, request: ResumeRequest, listed?: ListedResource): Promise<ResumeOutcome> {
     const { connection, name, id } = this.locate(address);
     const scope = request.scope ?? null;
-    const outcome = await connection.adapter.resume(name, { force: request.force, scope, onlyIfVersion: null });
+    const outcome = await connection.adapter.resume(name, { force: request.force, scope, onlyIfVersion: null, listed });
     await this.record('resume', defaultActor(), id, scope, outcome.previous, request.force ? 'forced' : null);
     this.deps.log.info({ resource: id, scope }, 'resumed');
     return outcome;
@@ -123,7 +125,7 @@ export class PauseService {
    * group with one reason and one resume time. Upstream resources already paused (by anyone)
    * stay out of the group, so resuming the group never ends a pause it did not make.
    */
-  async pauseUpstream(address: string, request: PauseUpstreamRequest): Promise<PauseUpstreamResponse> {
+  async pauseUpstream(address: string, request: PauseUpstreamRequest, onProgress?: BulkProgress): Promise<PauseUpstreamResponse> {
     const { id } = this.locate(address);
     const { resources, warnings } = await this.listEverything();
     const target = resources.find((r) => r.id === id);
@@ -136,7 +138,7 @@ export class PauseService {
     // One absolute time for every member, so the group auto-resumes as one.
     const resumeAt = request.resumeAfter !== undefined ? new Date(Date.now() + request.resumeAfter).toISOString() : request.resumeAt;
     const memberRequest: PauseRequest = { reason: request.reason ?? `upstream of ${target.name} paused`, pausedBy: request.pausedBy, resumeAt, force: false };
-    const results: BulkResult[] = [];
+    const members: BulkItem[] = [];
     const skipped: PauseUpstreamResponse['skipped'] = [];
     for (const resource of upstream) {
       if (resource.pause || resource.state === 'paused' || resource.state === 'stopped') {
@@ -144,37 +146,58 @@ export class PauseService {
       } else if (!resource.capabilities.pause) {
         skipped.push({ id: resource.id, reason: resource.capabilities.pauseUnavailable ?? `${resource.kind} resources cannot be paused` });
       } else {
-        results.push(await attempt(resource.id, () => this.pause(resource.id, memberRequest, group)));
+        members.push({ id: resource.id, connection: resource.connection, run: () => this.pause(resource.id, memberRequest, group, resource) });
       }
     }
+    const results = await runBulk(members, onProgress);
     this.deps.log.info({ group, target: id, paused: results.filter((r) => r.ok).map((r) => r.id), skipped }, 'paused upstream');
     return { group, results, skipped, warnings };
   }
 
-  /** Resumes exactly the members still held by the group, in the order they were paused. */
-  async resumeGroup(groupId: string): Promise<BulkResult[]> {
+  /** Resumes exactly the members still held by the group (started in the order they were paused). */
+  async resumeGroup(groupId: string, onProgress?: BulkProgress): Promise<BulkResult[]> {
     const members = await groupMembers(this.deps.journal, groupId);
     if (!members.length) throw new PauseError('NotPaused', `no resource is paused by group "${groupId}" any more`);
-    const results: BulkResult[] = [];
-    for (const member of members) {
-      results.push(await attempt(member.resource, async () => {
-        const { connection, name, id } = this.locate(member.resource);
-        const outcome = await connection.adapter.resume(name, { force: true, scope: null, onlyIfVersion: null });
-        await this.record('resume', defaultActor(), id, null, outcome.previous, `group ${member.group?.name ?? groupId}`, member.group ?? null);
-      }));
-    }
+    const results = await this.resumeMembers(members, onProgress);
     this.deps.log.info({ group: groupId, resumed: results.filter((r) => r.ok).map((r) => r.id) }, 'resumed group');
     return results;
   }
 
   /** Resumes every group made by pausing upstream of `address`. */
-  async resumeUpstream(address: string): Promise<BulkResult[]> {
+  async resumeUpstream(address: string, onProgress?: BulkProgress): Promise<BulkResult[]> {
     const { id } = this.locate(address);
     const groups = await groupsTargeting(this.deps.journal, id);
     if (!groups.length) throw new PauseError('NotPaused', `nothing upstream of ${id} is paused as a group; use "pause upstream" first, or resume resources one by one`);
-    const results: BulkResult[] = [];
-    for (const group of groups) results.push(...(await this.resumeGroup(group.id)));
+    const members = (await Promise.all(groups.map((group) => groupMembers(this.deps.journal, group.id)))).flat();
+    const results = await this.resumeMembers(members, onProgress);
+    this.deps.log.info({ groups: groups.map((g) => g.id), resumed: results.filter((r) => r.ok).map((r) => r.id) }, 'resumed upstream');
     return results;
+  }
+
+  /** Group members resumed as one bulk operation, checked against one listing of each connection involved. */
+  private async resumeMembers(members: JournalEntry[], onProgress?: BulkProgress): Promise<BulkResult[]> {
+    const listed = await this.listingsOf(members.map((m) => m.resource));
+    const items = members.map((member): BulkItem => {
+      const connection = member.resource.slice(0, member.resource.indexOf('/'));
+      return {
+        id: member.resource,
+        connection,
+        run: async () => {
+          const { connection: target, name, id } = this.locate(member.resource);
+          const known = listed.get(connection);
+          const outcome = await target.adapter.resume(name, { force: true, scope: null, onlyIfVersion: null, listed: known && (known.get(id) ?? null) });
+          await this.record('resume', defaultActor(), id, null, outcome.previous, `group ${member.group?.name ?? 'upstream'}`, member.group ?? null);
+        },
+      };
+    });
+    return runBulk(items, onProgress);
+  }
+
+  /** One listing of each connection these ids belong to, by connection; a connection that cannot be listed is left out. */
+  private async listingsOf(ids: string[]): Promise<Map<string, Map<string, Resource>>> {
+    const names = [...new Set(ids.map((id) => id.slice(0, id.indexOf('/'))))].filter((name) => this.connections.has(name));
+    const listings = await Promise.allSettled(names.map(async (name) => new Map((await this.list(this.connection(name))).map((r) => [r.id, r]))));
+    return new Map(names.flatMap((name, index) => (listings[index].status === 'fulfilled' ? [[name, listings[index].value] as const] : [])));
   }
 
   /** The latest records of what the resource writes to Kafka; reads only, joins no consumer group. */
@@ -217,7 +240,7 @@ export class PauseService {
    * that can pause everything in one operation (ksqlDB's PAUSE ALL) is asked once, unless a
    * resume time is given and something there cannot auto-resume.
    */
-  async pauseAll(connectionName: string, request: PauseRequest): Promise<BulkResult[]> {
+  async pauseAll(connectionName: string, request: PauseRequest, onProgress?: BulkProgress): Promise<BulkResult[]> {
     if (request.scope) throw new PauseError('BadRequest', 'pause-all pauses whole resources; a scope applies to one resource');
     // Refused once, before anything is paused, rather than by every member on its own (each
     // result failed). This machine's clock is only a first check: a single pause leaves the
@@ -240,28 +263,33 @@ export class PauseService {
     if (adapter.pauseAll && !untimeable.length) {
       const targets = resources.filter((r) => r.capabilities.pauseAll && r.state !== 'paused');
       if (!targets.length) return [];
+      onProgress?.({ done: 0, total: targets.length, failed: 0 });
       let details: PauseDetails;
       try {
         details = await adapter.pauseAll(pauseCommand(request));
       } catch (error) {
+        onProgress?.({ done: targets.length, total: targets.length, failed: targets.length });
         return targets.map((r) => ({ id: r.id, ok: false, error: (error as Error).message }));
       }
       for (const target of targets) await this.record('pause', details.pausedBy, target.id, null, details, 'pause-all');
       this.deps.log.info({ connection: connectionName, resources: targets.map((r) => r.id), pausedBy: details.pausedBy, reason: details.reason }, 'paused all');
+      onProgress?.({ done: targets.length, total: targets.length, failed: 0 });
       return targets.map((r) => ({ id: r.id, ok: true, error: null }));
     }
-    const results: BulkResult[] = [];
-    for (const resource of resources.filter((r) => r.capabilities.pause && r.state !== 'paused' && !untimeable.includes(r))) {
-      results.push(await attempt(resource.id, () => this.pause(resource.id, request)));
-    }
+    // One by one, a few at a time, each checked against the listing above rather than read again.
+    const items = resources
+      .filter((r) => r.capabilities.pause && r.state !== 'paused' && !untimeable.includes(r))
+      .map((resource): BulkItem => ({ id: resource.id, connection: connectionName, run: () => this.pause(resource.id, request, null, resource) }));
+    const results = await runBulk(items, onProgress);
     if (refused.length) this.deps.log.warn({ connection: connectionName, resources: refused.map((r) => r.id) }, 'pause all with a resume time left out what cannot auto-resume');
     return [...results, ...refused];
   }
 
   /** Resumes every pause (whole or scoped) in the given connections, reporting each. */
-  async resumeAll(connectionNames: string[], request: ResumeRequest): Promise<BulkResult[]> {
+  async resumeAll(connectionNames: string[], request: ResumeRequest, onProgress?: BulkProgress): Promise<BulkResult[]> {
     if (request.scope) throw new PauseError('BadRequest', 'resume-all resumes whole resources; a scope applies to one resource');
     const results: BulkResult[] = [];
+    const items: BulkItem[] = [];
     for (const name of connectionNames) {
       const { adapter } = this.connection(name);
       const resources = await adapter.list();
@@ -285,11 +313,15 @@ export class PauseService {
         const scopes = [...(resource.pause !== null || resource.state === 'paused' ? [undefined] : []), ...resource.scopedPauses.map((p) => p.scope)];
         for (const scope of scopes) {
           const label = scope ? `${resource.id} (${scope.type} ${scope.value})` : resource.id;
-          results.push(await attempt(label, () => this.resume(resource.id, { force: request.force, scope })));
+          items.push({ id: label, connection: name, run: () => this.resume(resource.id, { force: request.force, scope }, resource) });
         }
       }
     }
-    return results;
+    // What RESUME ALL did is reported as done before the one-by-one resumes start.
+    const before = results.length;
+    if (before) onProgress?.({ done: before, total: before + items.length, failed: results.filter((r) => !r.ok).length });
+    const oneByOne = await runBulk(items, onProgress && (({ done, failed }) => onProgress({ done: before + done, total: before + items.length, failed: failed + results.filter((r) => !r.ok).length })));
+    return [...results, ...oneByOne];
   }
 
   /** Every connection's resources; a connection that cannot be listed becomes a warning. */
@@ -383,15 +415,6 @@ function pauseCommand(request: PauseRequest): PauseCommand {
     force: request.force,
     scope: request.scope ?? null,
   };
-}
-
-async function attempt(id: string, operation: () => Promise<unknown>): Promise<BulkResult> {
-  try {
-    await operation();
-    return { id, ok: true, error: null };
-  } catch (error) {
-    return { id, ok: false, error: (error as Error).message };
-  }
 }
 
 export function defaultActor(): string {

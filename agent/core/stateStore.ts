@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
-import type { ServerMessage } from '../../protocol/messages';
+import type { ProgressMessage, ServerMessage } from '../../protocol/messages';
 import type { ConnectionStatus, Resource, TroubledConnectionStatus } from '../../protocol/resource';
 
 /** The agent's current view of every connection and resource; emits only real changes. */
@@ -21,6 +21,11 @@ export class StateStore {
 
   resource(id: string): Resource | undefined {
     return this.resources.get(id);
+  }
+
+  /** Passes a long operation's progress to every client; it is not state, so nothing is kept. */
+  publish(progress: ProgressMessage): void {
+    this.emit(progress);
   }
 
   setConfigError(message: string | null): void {

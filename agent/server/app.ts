@@ -3,10 +3,12 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { DeployRequest } from '../../protocol/deploy';
 import { HTTP_STATUS, PauseError } from '../../protocol/errors';
-import { API_PREFIX, type Snapshot } from '../../protocol/messages';
+import { API_PREFIX, OPERATION_HEADER, type ProgressAction, type Snapshot } from '../../protocol/messages';
 import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
 import { PeekRequest } from '../../protocol/peek';
 import type { AgentCore } from '../core/agentCore';
+import type { BulkProgress } from '../core/bulk';
+import { trackProgress } from '../core/progress';
 import { checkRequest } from './security';
 
 /** The agent's HTTP API; every route sits behind the same host, origin and token checks. */
@@ -17,6 +19,16 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
   app.use((request, _response, next) => next(checkRequest(request, options.token, options.port) ?? undefined));
   app.use(refuseNonJsonBodies);
   app.use(express.json({ limit: '64kb' }));
+
+  /** A long operation, its progress pushed to every client under the id its caller sent (see ProgressMessage). */
+  const tracked = async <T>(request: Request, action: ProgressAction, work: (onProgress: BulkProgress) => Promise<T>): Promise<T> => {
+    const progress = trackProgress((message) => core.store.publish(message), action, request.get(OPERATION_HEADER));
+    try {
+      return await work(progress.onProgress);
+    } finally {
+      progress.end();
+    }
+  };
 
   const api = express.Router();
   api.get('/health', (_request, response) => {
@@ -47,31 +59,44 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
     response.json({ pause, resource: await core.refreshed(id) });
   });
   api.post('/resources/:connection/:name/pause-upstream', async (request, response) => {
-    const outcome = await core.service.pauseUpstream(resourceParam(request), parseOrBadRequest(PauseUpstreamRequest, request.body));
-    await core.refreshAll();
+    const body = parseOrBadRequest(PauseUpstreamRequest, request.body);
+    const outcome = await tracked(request, 'pause-upstream', async (onProgress) => {
+      const paused = await core.service.pauseUpstream(resourceParam(request), body, onProgress);
+      await core.refreshAll();
+      return paused;
+    });
     response.json(outcome);
   });
   api.post('/resources/:connection/:name/resume-upstream', async (request, response) => {
-    const results = await core.service.resumeUpstream(resourceParam(request));
-    await core.refreshAll();
+    const results = await tracked(request, 'resume-upstream', async (onProgress) => {
+      const resumed = await core.service.resumeUpstream(resourceParam(request), onProgress);
+      await core.refreshAll();
+      return resumed;
+    });
     response.json({ results });
   });
   api.post('/groups/:group/resume', async (request, response) => {
-    const results = await core.service.resumeGroup(String(request.params.group));
-    await core.refreshAll();
+    const results = await tracked(request, 'resume-group', async (onProgress) => {
+      const resumed = await core.service.resumeGroup(String(request.params.group), onProgress);
+      await core.refreshAll();
+      return resumed;
+    });
     response.json({ results });
   });
   api.post('/connections/:connection/pause-all', async (request, response) => {
-    response.json({ results: await core.pauseAll(String(request.params.connection), parseOrBadRequest(PauseRequest, request.body)) });
+    const body = parseOrBadRequest(PauseRequest, request.body);
+    response.json({ results: await tracked(request, 'pause-all', (onProgress) => core.pauseAll(String(request.params.connection), body, onProgress)) });
   });
   api.post('/connections/:connection/resume-all', async (request, response) => {
-    response.json({ results: await core.resumeAll([String(request.params.connection)], parseOrBadRequest(ResumeRequest, request.body)) });
+    const body = parseOrBadRequest(ResumeRequest, request.body);
+    response.json({ results: await tracked(request, 'resume-all', (onProgress) => core.resumeAll([String(request.params.connection)], body, onProgress)) });
   });
   api.post('/connections/:connection/deploy', async (request, response) => {
     response.json(await core.deploy(String(request.params.connection), parseOrBadRequest(DeployRequest, request.body)));
   });
   api.post('/resume-all', async (request, response) => {
-    response.json({ results: await core.resumeAll(null, parseOrBadRequest(ResumeRequest, request.body)) });
+    const body = parseOrBadRequest(ResumeRequest, request.body);
+    response.json({ results: await tracked(request, 'resume-all', (onProgress) => core.resumeAll(null, body, onProgress)) });
   });
   api.post('/refresh', async (_request, response) => {
     await core.refreshAll();

@@ -16,6 +16,8 @@ export interface InputOptions {
   validate?: (text: string) => string | undefined;
 }
 
+export type ProgressReport = (message: string, fraction: number) => void;
+
 /**
  * The editor as commands see it: quick picks, input boxes, modal confirmations, progress and
  * messages. vscodeUi.ts implements it; tests script it. Undefined means the user cancelled.
@@ -26,7 +28,8 @@ export interface CommandUi {
   input(options: InputOptions): Promise<string | undefined>;
   /** A modal question; true only when the user chose `action`. */
   confirm(message: string, detail: string, action: string): Promise<boolean>;
-  withProgress<T>(title: string, work: () => Promise<T>): Promise<T>;
+  /** A notification while `work` runs; `report` says how far it has got (fraction 0..1). */
+  withProgress<T>(title: string, work: (report: ProgressReport) => Promise<T>): Promise<T>;
   /** An error with buttons; resolves to the chosen button. */
   showError(message: string, ...actions: string[]): Promise<string | undefined>;
   showInfo(message: string): Promise<void>;

@@ -1,3 +1,4 @@
+import type { BulkCounts } from '../../protocol/api';
 import { describeFromNow } from '../../protocol/duration';
 import type { PauseRequestInput } from '../../protocol/requests';
 import type { Resource } from '../../protocol/resource';
@@ -59,7 +60,10 @@ export async function pauseAllCommand(ctx: CommandContext, node: TreeNode | unde
   const warnings = running.some((r) => r.kind === 'relational-migrator') ? [`Relational Migrator: ${MIGRATOR_PAUSE_WARNING}`] : [];
   const detail = [`This pauses: ${running.map((r) => r.name).join(', ') || 'nothing running right now'}.`, ...warnings, ...risks].join('\n\n');
   if (!(await ctx.ui.confirm(`Pause all resources in ${connection}?`, detail, 'Pause All'))) return;
-  await runWithRetry(ctx, { progress: `Pausing all of ${connection}`, failure: `Could not pause all of ${connection}` }, async (api) => requireAllOk(await api.pauseAll(connection, {}), 'paused'));
+  await runWithRetry(ctx, { progress: `Pausing all of ${connection}`, failure: `Could not pause all of ${connection}` }, async (api, report) => {
+    const onProgress = ({ done, total, failed }: BulkCounts) => void (total && report(`${done} of ${total}${failed ? `, ${failed} failed` : ''}`, done / total));
+    return requireAllOk(await api.pauseAll(connection, {}, { onProgress }), 'paused');
+  });
 }
 
 /**

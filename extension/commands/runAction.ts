@@ -1,6 +1,6 @@
 import type { BulkResult } from '../../protocol/api';
 import { PauseError } from '../../protocol/errors';
-import type { CommandApi, CommandContext } from './commandUi';
+import type { CommandApi, CommandContext, ProgressReport } from './commandUi';
 
 export const RETRY = 'Retry';
 export const OPEN_LOG = 'Open Log';
@@ -14,12 +14,12 @@ interface RetryText {
  * Runs one agent request under a progress notification. A failure shows the agent's one-line
  * reason with "Retry" and "Open Log"; resolves to undefined when the user gives up.
  */
-export function runWithRetry<T>(ctx: CommandContext, text: RetryText, work: (api: CommandApi) => Promise<T>): Promise<T | undefined> {
-  return withRetry(ctx, text, () => work(ctx.api()));
+export function runWithRetry<T>(ctx: CommandContext, text: RetryText, work: (api: CommandApi, report: ProgressReport) => Promise<T>): Promise<T | undefined> {
+  return withRetry(ctx, text, (report) => work(ctx.api(), report));
 }
 
 /** runWithRetry for work that needs no connected agent (starting one, say). */
-export async function withRetry<T>(ctx: CommandContext, text: RetryText, work: () => Promise<T>): Promise<T | undefined> {
+export async function withRetry<T>(ctx: CommandContext, text: RetryText, work: (report: ProgressReport) => Promise<T>): Promise<T | undefined> {
   for (;;) {
     try {
       return await ctx.ui.withProgress(text.progress, work);

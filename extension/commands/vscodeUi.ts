@@ -22,7 +22,17 @@ export const vscodeUi: CommandUi = {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
   },
   withProgress(title, work) {
-    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work));
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, (progress) => {
+        // VS Code adds up increments (percent); the commands report how far they are.
+        let shown = 0;
+        return work((message, fraction) => {
+          const percent = Math.round(Math.min(Math.max(fraction, 0), 1) * 100);
+          progress.report({ message, increment: Math.max(percent - shown, 0) });
+          shown = Math.max(shown, percent);
+        });
+      }),
+    );
   },
   showError(message, ...actions) {
     return Promise.resolve(vscode.window.showErrorMessage(message, ...actions));

@@ -6,9 +6,10 @@ import { ConsumerGroupLag, type GroupLag } from '../../kafka/groupLag';
 import { PauseEffectTracker } from '../../kafka/pauseEffect';
 import { TopicPeeker } from '../../kafka/topicPeek';
 import type { PeekResponse } from '../../../protocol/peek';
-import type { AdapterContext, BackendAdapter, DeployOptions, DeployOutcome, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
+import { FRESH_LISTING, type AdapterContext, type BackendAdapter, type ListContext, type DeployOptions, type DeployOutcome, type PauseCommand, type ResumeCommand, type ResumeOutcome } from '../types';
 import type { KsqlDbConfig } from './config';
 import { deployStatement, type DeploySession } from './deploy';
+import { ExtendedFacts } from './extendedFacts';
 import { isSourceTableQuery, isTransientId, queryLineage, queryState, supportsPause, tooOldMessage, tooOldReason, PAUSE_SINCE } from './queries';
 import { KsqlRest, KsqlServerError } from './rest';
 import {
@@ -46,8 +47,13 @@ const TRANSIENT: Capabilities = { pause: false, resume: false, pauseAll: false, 
 
 /** How long pause-all waits for every server to apply PAUSE ALL before reporting those that have not. */
 const ALL_PAUSED_WAIT_SECONDS = 5;
+/** How long a server's answer that it knows PAUSE is trusted (a downgrade shows as ksqlDB's own parse error). */
+const PAUSE_SUPPORT_TRUST_MS = 10_000;
 
-const LISTING = 'SHOW QUERIES; SHOW QUERIES EXTENDED; LIST STREAMS; LIST TABLES;';
+const FULL_LISTING = 'SHOW QUERIES; SHOW QUERIES EXTENDED; LIST STREAMS; LIST TABLES;';
+const STATE_LISTING = 'SHOW QUERIES;';
+/** One resource's state now: SHOW QUERIES is fresh; the extended facts are read only if the cache lacks them. */
+const CURRENT_STATE: ListContext = { reason: 'poll', interest: 'watched' };
 
 interface Listed {
   query: RunningQuery;
@@ -65,8 +71,10 @@ export class KsqlDbAdapter implements BackendAdapter {
   private readonly lag: ConsumerGroupLag | null;
   private readonly effects = new PauseEffectTracker();
   private readonly peeker: TopicPeeker;
+  private readonly facts = new ExtendedFacts();
   /** Query ids of the last listing by their upper-case spelling: ids compare case-insensitively. */
   private known = new Map<string, { id: string; queryType: string; statement: string }>();
+  private pauseSupportedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly config: KsqlDbConfig,
@@ -82,17 +90,22 @@ export class KsqlDbAdapter implements BackendAdapter {
     return this.known.get(name.toUpperCase())?.id ?? (isTransientId(name) ? name : name.toUpperCase());
   }
 
-  async list(): Promise<Resource[]> {
-    const { server, entities } = await this.rest.show(LISTING).catch((error: unknown) => {
-      throw this.failure(error);
-    });
-    const queries = pick(QueriesEntity, entities, server, 'SHOW QUERIES').queries;
-    const descriptions = new Map(pick(QueryDescriptionsEntity, entities, server, 'SHOW QUERIES EXTENDED').queryDescriptions.map((d) => [d.id.toUpperCase(), d]));
-    const topics = new Map<string, string>();
-    for (const source of [...pick(StreamsEntity, entities, server, 'LIST STREAMS').streams, ...pick(TablesEntity, entities, server, 'LIST TABLES').tables]) {
-      topics.set(source.name.toUpperCase(), source.topic);
+  /**
+   * A poll sends only `SHOW QUERIES;` (the pause state of every query, summed over the servers);
+   * the extended facts come from a cache (extendedFacts.ts) and are read again, in the same
+   * request, on a refresh, when they are old, or, in a second request, when this answer shows a
+   * query they do not cover.
+   */
+  async list(context: ListContext = FRESH_LISTING): Promise<Resource[]> {
+    let listing = await this.read(this.facts.wanted(context));
+    const gap = listing.full ? null : this.facts.gap(listing.queries);
+    if (gap) {
+      this.log.debug({ why: gap }, 'reading the extended query facts again');
+      listing = await this.read(true);
     }
-    const listed: Listed[] = queries.map((query) => ({ query, description: descriptions.get(query.id.toUpperCase()) ?? null }));
+    const { server, queries } = listing;
+    const topics = this.facts.topics;
+    const listed: Listed[] = queries.map((query) => ({ query, description: this.facts.description(query) }));
     this.known = new Map(listed.map(({ query, description }) => [query.id.toUpperCase(), { id: query.id, queryType: query.queryType, statement: description?.statementText || query.queryString }]));
 
     const lineage = queryLineage(
@@ -107,8 +120,24 @@ export class KsqlDbAdapter implements BackendAdapter {
     return resources.sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** SHOW QUERIES, and with `full` the extended facts too (stored in the cache). */
+  private async read(full: boolean): Promise<{ server: string; queries: RunningQuery[]; full: boolean }> {
+    const { server, entities } = await this.rest.show(full ? FULL_LISTING : STATE_LISTING).catch((error: unknown) => {
+      throw this.failure(error);
+    });
+    const queries = pick(QueriesEntity, entities, server, 'SHOW QUERIES').queries;
+    if (full) {
+      const topics = new Map<string, string>();
+      for (const source of [...pick(StreamsEntity, entities, server, 'LIST STREAMS').streams, ...pick(TablesEntity, entities, server, 'LIST TABLES').tables]) {
+        topics.set(source.name.toUpperCase(), source.topic);
+      }
+      this.facts.store(queries, pick(QueryDescriptionsEntity, entities, server, 'SHOW QUERIES EXTENDED').queryDescriptions, topics);
+    }
+    return { server, queries, full };
+  }
+
   async get(name: string): Promise<Resource> {
-    const resources = await this.list();
+    const resources = await this.list(CURRENT_STATE);
     const found = resources.find((r) => r.name.toUpperCase() === name.toUpperCase());
     if (!found) {
       const known = resources.map((r) => r.name).join(', ');
@@ -138,20 +167,22 @@ export class KsqlDbAdapter implements BackendAdapter {
 
   /**
    * SUCCESS means the answering server paused; the others apply PAUSE ALL from the command
-   * topic a moment later. A query still not paused everywhere after a short wait is reported,
-   * so pause-all does not claim what the cluster has not done.
+   * topic a moment later. Their states are read with SHOW QUERIES alone, again with a growing
+   * wait; a query still not paused everywhere after a short wait is reported (one full listing
+   * names the servers), so pause-all does not claim what the cluster has not done.
    */
   private async confirmAllPaused(): Promise<void> {
     const deadline = Date.now() + Math.min(this.config.commandTimeoutSeconds, ALL_PAUSED_WAIT_SECONDS) * 1000;
-    for (;;) {
-      const behind = (await this.list()).filter((r) => r.capabilities.pauseAll && r.state !== 'paused');
-      if (!behind.length) return;
-      if (Date.now() > deadline) {
-        const which = behind.map((r) => `${r.name} is ${r.state}${r.stateDetail ? ` (${r.stateDetail})` : ''}`).join('; ');
-        throw new PauseError('BackendError', `PAUSE ALL was accepted but has not taken effect on every server: ${which}; check the servers named, then pause again or resume`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
+    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+      const { queries } = await this.read(false);
+      if (!queries.some((q) => isPersistent(q) && queryState(q.statusCount, {}).state !== 'paused')) return;
+      if (Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
+    const behind = (await this.list()).filter((r) => r.capabilities.pauseAll && r.state !== 'paused');
+    if (!behind.length) return;
+    const which = behind.map((r) => `${r.name} is ${r.state}${r.stateDetail ? ` (${r.stateDetail})` : ''}`).join('; ');
+    throw new PauseError('BackendError', `PAUSE ALL was accepted but has not taken effect on every server: ${which}; check the servers named, then pause again or resume`);
   }
 
   async resumeAll(_command: ResumeCommand): Promise<void> {
@@ -238,8 +269,10 @@ export class KsqlDbAdapter implements BackendAdapter {
   }
 
   private async requirePauseSupport(): Promise<void> {
-    // Asked each time, not cached: after an upgrade the next pause must go through. The first
-    // server that answers is the one the statement will go to (the same order).
+    // A server that knew PAUSE a moment ago is trusted for a few seconds, so a pause-all of
+    // many queries asks once; a refusal is never remembered: after an upgrade the next pause
+    // must go through. The first server that answers is the one the statement will go to.
+    if (Date.now() - this.pauseSupportedAt < PAUSE_SUPPORT_TRUST_MS) return;
     for (const server of this.rest.ordered) {
       let version: string;
       try {
@@ -248,6 +281,7 @@ export class KsqlDbAdapter implements BackendAdapter {
         continue; // an unreachable server is not the one that will answer
       }
       if (supportsPause(version) === false) throw new PauseError('Unsupported', tooOldMessage(server, version));
+      this.pauseSupportedAt = Date.now();
       return;
     }
   }

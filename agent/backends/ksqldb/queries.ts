@@ -67,7 +67,8 @@ export function queryState(statusCount: Record<string, number>, hostStatus: Reco
   return { state: 'unknown', stateDetail: others('').join(', ') };
 }
 
-function countHosts(hostStatus: Record<string, string>): Record<string, number> {
+/** How many servers report each status. */
+export function countHosts(hostStatus: Record<string, string>): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const status of Object.values(hostStatus)) counts[status] = (counts[status] ?? 0) + 1;
   return counts;

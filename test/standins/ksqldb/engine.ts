@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { evaluate, SqlError, type Column, type Select, type Statement } from './sql';
+import { evaluate, parseStatement, SqlError, type Column, type Select, type Statement } from './sql';
 
 /**
  * ksqlDB stand-in: the metastore and the persistent queries of one server. Each persistent query
@@ -208,6 +208,33 @@ export class Engine {
       default:
         return { status: 'ERROR', message: 'ksqlDB stand-in: not a command', queryId: null };
     }
+  }
+
+  /**
+   * Test knob: `count` persistent queries registered at once, each writing its own stream, all
+   * reading one source (or, `chained`, each the one before it). They skip the command topic and
+   * run no consumer (dormant): listed, paused and resumed like any other query but processing
+   * nothing, so a cluster of thousands fits on one machine. A restart does not bring them back.
+   */
+  seed(count: number, prefix: string, chained: boolean): string[] {
+    const columns: Column[] = [
+      { name: 'ID', type: 'INT', key: false },
+      { name: 'AMOUNT', type: 'INT', key: false },
+    ];
+    let source: SourceDef = { name: `${prefix}_SRC`, what: 'STREAM', topic: `${prefix.toLowerCase()}_src`, columns, isSource: false };
+    this.sources.set(source.name, source);
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const sink: SourceDef = { name: `${prefix}_${i}`, what: 'STREAM', topic: `${prefix.toLowerCase()}_${i}`, columns, isSource: false };
+      const text = `CREATE STREAM ${sink.name} AS SELECT * FROM ${source.name} WHERE AMOUNT > ${i} EMIT CHANGES;`;
+      const statement = parseStatement(text) as Extract<Statement, { type: 'createAs' }>;
+      const id = `CSAS_${sink.name}_${i}`;
+      this.sources.set(sink.name, sink);
+      this.queries.set(id, new PersistentQuery(id, 'CSAS', text, source, sink, statement.select, {}, `_confluent-ksql-${this.serviceId}query_${id}`));
+      ids.push(id);
+      if (chained) source = sink;
+    }
+    return ids;
   }
 
   /** The persistent query that writes a stream or table, if any. */

@@ -73,6 +73,7 @@ export class KsqlDbStandIn {
   private readonly commandTopic: string;
   private version: string;
   private readonly responseTimeoutMs: number;
+  private commandDelayMs = 0;
 
   private constructor(private readonly options: KsqlDbStandInOptions) {
     this.kafka = new Kafka({ clientId: `ksqldb-standin-${options.serviceId}`, brokers: [options.bootstrap], logLevel: logLevel.NOTHING });
@@ -116,6 +117,16 @@ export class KsqlDbStandIn {
   /** Test knob: an in-place upgrade (a rolling restart onto a new version keeps the same URL and command topic). */
   upgradeTo(version: string): void {
     this.version = version;
+  }
+
+  /** Test knob: many dormant persistent queries at once (see Engine.seed); returns their ids. */
+  seedQueries(count: number, options: { prefix?: string; chained?: boolean } = {}): string[] {
+    return this.engine.seed(count, options.prefix ?? 'SEEDED', options.chained ?? false);
+  }
+
+  /** Test knob: the command runner waits this long before applying each command (a busy cluster); 0 ends it. */
+  slowCommands(delayMs: number): void {
+    this.commandDelayMs = delayMs;
   }
 
   /** A persistent query of this server, for tests that look inside. */
@@ -181,6 +192,7 @@ export class KsqlDbStandIn {
       autoCommit: false,
       eachMessage: async ({ message }) => {
         await this.gate;
+        if (this.commandDelayMs) await new Promise((resolve) => setTimeout(resolve, this.commandDelayMs));
         const offset = Number(message.offset);
         const value = JSON.parse(String(message.value)) as CommandValue;
         let result: CommandResult;

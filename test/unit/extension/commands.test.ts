@@ -200,6 +200,19 @@ describe('extension commands against a fake agent', () => {
       assert.equal(stateOf('billing/invoices'), 'running');
     });
 
+    it('shows how far the agent has got in its progress notification', async () => {
+      await start([makeResource('orders/emails'), makeResource('orders/audit')]);
+      ui.confirmWith(true);
+      await pauseAllCommand(ctx, { kind: 'connection', name: 'orders' });
+      assert.deepEqual(ui.of('progress').map((e) => e.text), ['Pausing all of orders']);
+      assert.deepEqual(ui.of('progress-report').map((e) => [e.text, e.detail]), [
+        ['0 of 2', '0'],
+        ['1 of 2', '0.5'],
+        ['2 of 2', '1'],
+        ['2 of 2', '1'],
+      ]);
+    });
+
     it('reports the ones that failed by name', async () => {
       await start([makeResource('orders/emails'), makeResource('orders/audit', { state: 'partially-paused', pause: makePause() })]);
       ui.confirmWith(true).onError(undefined);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { BulkResult } from '../../../protocol/api';
 import { HTTP_STATUS, PauseError, type ErrorCode } from '../../../protocol/errors';
-import { API_PREFIX, ClientMessage, WEBSOCKET_PATH, type ServerMessage, type Snapshot } from '../../../protocol/messages';
+import { API_PREFIX, ClientMessage, OPERATION_HEADER, WEBSOCKET_PATH, type ServerMessage, type Snapshot } from '../../../protocol/messages';
 import { parseOrBadRequest, PauseRequest, ResumeRequest, StopRequest } from '../../../protocol/requests';
 import type { ConnectionStatus, Resource, Scope } from '../../../protocol/resource';
 import { VERSION } from '../../../protocol/version';
@@ -167,12 +167,24 @@ export class FakeAgent {
       const failure = this.failures.findIndex((f) => f.path.test(path));
       if (failure >= 0) throw this.failures.splice(failure, 1)[0].error;
       const answer = this.route(request.method ?? 'GET', path, body);
+      await this.reportProgress(request, path, answer);
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       if (path === '/shutdown') await this.shutdown();
     } catch (error) {
       const failure = error instanceof PauseError ? error : new PauseError('Internal', String(error));
       response.writeHead(HTTP_STATUS[failure.code], { 'content-type': 'application/json' }).end(JSON.stringify(failure.toBody()));
     }
+  }
+
+  /** As the agent does for a bulk request naming its operation: a count per item, then finished, sent before the answer. */
+  private async reportProgress(request: IncomingMessage, path: string, answer: unknown): Promise<void> {
+    const operation = request.headers[OPERATION_HEADER];
+    const results = (answer as { results?: unknown[] } | undefined)?.results;
+    if (typeof operation !== 'string' || !/pause-all$/.test(path) || !results) return;
+    const message = (done: number, finished: boolean) => JSON.stringify({ type: 'progress', operation, action: 'pause-all', done, total: results.length, failed: 0, finished } satisfies ServerMessage);
+    const texts = [...Array.from({ length: results.length + 1 }, (_, done) => message(done, false)), message(results.length, true)];
+    const sockets = [...(this.wss?.clients ?? [])].filter((ws) => ws.readyState === WebSocket.OPEN);
+    await Promise.all(sockets.flatMap((ws) => texts.map((text) => new Promise<void>((resolve) => ws.send(text, () => resolve())))));
   }
 
   private route(method: string, path: string, body: unknown): unknown {

@@ -1,7 +1,7 @@
 import type { CommandUi, InputOptions, PickItem } from '../../../extension/commands/commandUi';
 
 export interface UiEvent {
-  kind: 'pick' | 'input' | 'invalid' | 'confirm' | 'progress' | 'error' | 'info' | 'document';
+  kind: 'pick' | 'input' | 'invalid' | 'confirm' | 'progress' | 'progress-report' | 'error' | 'info' | 'document';
   text: string;
   /** Offered pick labels, or the confirmation's detail. */
   offered?: string[];
@@ -71,9 +71,9 @@ export class FakeUi implements CommandUi {
     return this.next(this.confirms, 'confirm', message, undefined, detail);
   }
 
-  async withProgress<T>(title: string, work: () => Promise<T>): Promise<T> {
+  async withProgress<T>(title: string, work: (report: (message: string, fraction: number) => void) => Promise<T>): Promise<T> {
     this.events.push({ kind: 'progress', text: title });
-    return work();
+    return work((message, fraction) => this.events.push({ kind: 'progress-report', text: message, detail: String(fraction) }));
   }
 
   async showError(message: string, ...actions: string[]): Promise<string | undefined> {
