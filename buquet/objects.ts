@@ -18,6 +18,27 @@ export async function listObjects(store: QueueStore, bucket: string, prefix: str
   return objects;
 }
 
+/** How many keys a prefix holds; `lowerBound` when only the first `pages` LIST pages were read and more exist. */
+export interface KeyCount {
+  count: number;
+  lowerBound: boolean;
+}
+
+/**
+ * Counts keys page by page (1000 a page). With `maxPages` it stops there, so a poll of a long
+ * index costs a fixed number of requests; without it the count is exact, at one LIST per 1000 keys.
+ */
+export async function countKeys(store: QueueStore, bucket: string, prefix: string, maxPages = Number.POSITIVE_INFINITY): Promise<KeyCount> {
+  let count = 0;
+  let pages = 0;
+  for await (const page of paginateListObjectsV2({ client: store.s3, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix })) {
+    count += page.KeyCount ?? page.Contents?.length ?? 0;
+    pages += 1;
+    if (pages >= maxPages) return { count, lowerBound: page.IsTruncated === true };
+  }
+  return { count, lowerBound: false };
+}
+
 /** One LIST page of keys (at most 1000): for indexes that may be long, where reading every page each poll would cost too much. */
 export async function listKeyPage(store: QueueStore, bucket: string, prefix: string, startAfter?: string): Promise<{ keys: string[]; truncated: boolean }> {
   const page = await store.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, StartAfter: startAfter, MaxKeys: 1000 }));
@@ -52,7 +73,9 @@ export async function readObjectIfChanged(store: QueueStore, bucket: string, key
 
 /**
  * Re-reads an object only when its listed ETag changed, so steady polling of
- * heartbeats and scoped pauses costs one LIST, not one GET per object.
+ * heartbeats and scoped pauses costs one LIST, not one GET per object. The re-read is
+ * conditional on the ETag last read: a server whose LIST spells ETags unlike its GET still
+ * answers 304 without a body.
  */
 export class ObjectCache<T> {
   private readonly entries = new Map<string, { etag: string | null; value: T }>();
@@ -69,7 +92,11 @@ export class ObjectCache<T> {
         result.set(object.key, cached.value);
         continue;
       }
-      const fetched = await readObject(store, bucket, object.key);
+      const fetched = await readObjectIfChanged(store, bucket, object.key, cached?.etag ?? null);
+      if (fetched === 'unchanged') {
+        result.set(object.key, cached!.value);
+        continue;
+      }
       if (!fetched) continue; // deleted between LIST and GET
       const value = this.decode(fetched, object.key);
       this.entries.set(object.key, { etag: fetched.etag, value });

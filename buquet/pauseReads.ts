@@ -2,7 +2,7 @@ import type { PauseDetails, Scope } from '../protocol/resource';
 import type { QueueStore } from './client';
 import { decodePauseState } from './controlObject';
 import { GLOBAL_PAUSE_KEY, SCOPED_PAUSE_PREFIX, scopeFromKey } from './layout';
-import { listObjects, ObjectCache, readObject, type FetchedObject } from './objects';
+import { listObjects, ObjectCache, readObjectIfChanged, type FetchedObject } from './objects';
 
 /**
  * What one control object says. Its existence alone pauses: a body that cannot be read still
@@ -25,10 +25,25 @@ export function readControlObject(key: string, object: FetchedObject): PauseRead
   }
 }
 
-/** `control/paused.json`, or null when the queue is not paused as a whole. */
-export async function readGlobalPause(store: QueueStore, bucket: string): Promise<PauseReading | null> {
-  const object = await readObject(store, bucket, GLOBAL_PAUSE_KEY);
-  return object ? readControlObject(GLOBAL_PAUSE_KEY, object) : null;
+/**
+ * `control/paused.json` of one bucket (null when the queue is not paused as a whole), read with
+ * If-None-Match of the ETag last seen: while the pause is unchanged S3 answers 304 with no body
+ * and the reading decoded before is kept.
+ */
+export class GlobalPauseReader {
+  private last: { etag: string | null; reading: PauseReading } | null = null;
+
+  constructor(
+    private readonly store: QueueStore,
+    private readonly bucket: string,
+  ) {}
+
+  async read(): Promise<PauseReading | null> {
+    const object = await readObjectIfChanged(this.store, this.bucket, GLOBAL_PAUSE_KEY, this.last?.etag ?? null);
+    if (object === 'unchanged' && this.last) return this.last.reading;
+    this.last = object && object !== 'unchanged' ? { etag: object.etag, reading: readControlObject(GLOBAL_PAUSE_KEY, object) } : null;
+    return this.last?.reading ?? null;
+  }
 }
 
 /** Every scoped pause (`control/paused/<type>`, `control/paused/shard/<n>`): one LIST, and a GET only for changed objects. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import type { BulkOptions, BulkResult, PauseApi, PauseResponse, PauseUpstreamResponse, ResumeResponse, StopResponse } from '../protocol/api';
+import type { BulkOptions, BulkResult, PauseApi, PauseResponse, PauseUpstreamResponse, ResourceOptions, ResumeResponse, StopResponse } from '../protocol/api';
 import { DeployRequest, type DeployRequestInput, type DeployResponse } from '../protocol/deploy';
 import { connectionTroubleOf, PauseError } from '../protocol/errors';
 import type { Snapshot } from '../protocol/messages';
@@ -42,8 +42,8 @@ export class DirectApi implements PauseApi {
     return { agent: { version: VERSION, pid: process.pid, startedAt: new Date().toISOString() }, connections, resources, configError: null };
   }
 
-  resource(id: string): Promise<Resource> {
-    return this.service.get(id);
+  resource(id: string, options: ResourceOptions = {}): Promise<Resource> {
+    return this.service.get(id, { exactCounts: options.exact });
   }
 
   async pause(id: string, request: PauseRequestInput): Promise<PauseResponse> {

@@ -2,7 +2,7 @@ import type { BulkResult, PauseUpstreamResponse } from '../protocol/api';
 import { describeAutoResume, describeFromNow, humanDuration } from '../protocol/duration';
 import type { Snapshot } from '../protocol/messages';
 import type { PauseDetails, Resource, ScopedPause, WorkerInfo } from '../protocol/resource';
-import { isTroubled } from '../protocol/resource';
+import { formatPending, isTroubled } from '../protocol/resource';
 import { pauseNotHonouredWarning } from '../protocol/workers';
 import { singleLine } from '../protocol/printable';
 
@@ -16,7 +16,8 @@ export function formatStatus(resource: Resource, now = new Date()): string {
   for (const scoped of resource.scopedPauses) lines.push(scopedLine(scoped, now));
   lines.push('');
   if (resource.workers) lines.push(`Workers: ${workersSummary(resource)}`, ...workerWarningLines(resource));
-  if (resource.backlog.pending !== null) lines.push(`Pending tasks: ${resource.backlog.pending.toLocaleString('en-US')}`);
+  const pending = formatPending(resource.backlog);
+  if (pending !== null) lines.push(`Pending tasks: ${pending}${resource.backlog.pendingIsLowerBound ? ` (the first page of ready/ only; --exact counts them all)` : ''}`);
   if (resource.backlog.inFlight !== null) lines.push(`Running tasks: ${resource.backlog.inFlight.toLocaleString('en-US')}`);
   return lines.join('\n');
 }
@@ -150,7 +151,8 @@ function summary(resource: Resource, now: Date): string {
     if (resource.pause.resumeAt) parts.push(`auto-resume ${describeAutoResume(resource.pause, now)}`);
   }
   if (resource.stateDetail) parts.push(resource.stateDetail);
-  if (resource.backlog.pending !== null) parts.push(`${resource.backlog.pending.toLocaleString('en-US')} pending`);
+  const pending = formatPending(resource.backlog);
+  if (pending !== null) parts.push(`${pending} pending`);
   return parts.join(', ');
 }
 

@@ -87,9 +87,10 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .command('status')
     .description('pause state, workers and pending work of one queue')
     .argument('[resource]', '<connection>/<name>; may be left out when only one resource is configured')
+    .option('--exact', 'count every pending task (an S3 queue lists 1,000 at a time; a plain status counts the first 1,000)')
     .option('--json', 'print JSON')
-    .action(async (target: string | undefined, options: { json?: boolean }) => {
-      const resource = await withApi(async (api) => api.resource(await resolveTarget(api, target)));
+    .action(async (target: string | undefined, options: { exact?: boolean; json?: boolean }) => {
+      const resource = await withApi(async (api) => api.resource(await resolveTarget(api, target), { exact: options.exact }));
       out(options.json ? JSON.stringify(resource, null, 2) : formatStatus(resource));
     });
 

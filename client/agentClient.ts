@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { BulkResponse, PauseResponse, PauseUpstreamResponse, ResourceResponse, ResumeResponse, StopResponse, type BulkOptions, type BulkResult, type PauseApi } from '../protocol/api';
+import { BulkResponse, PauseResponse, PauseUpstreamResponse, ResourceResponse, ResumeResponse, StopResponse, type BulkOptions, type BulkResult, type PauseApi, type ResourceOptions } from '../protocol/api';
 import { DeployResponse, type DeployRequestInput } from '../protocol/deploy';
 import { ApiErrorBody, PauseError } from '../protocol/errors';
 import { API_PREFIX, OPERATION_HEADER, Snapshot } from '../protocol/messages';
@@ -38,8 +38,8 @@ export class AgentClient implements PauseApi {
     return this.checked(Snapshot, await this.request('GET', '/snapshot'));
   }
 
-  async resource(id: string): Promise<Resource> {
-    return this.checked(ResourceResponse, await this.request('GET', `/resources/${encodeId(id)}`)).resource;
+  async resource(id: string, options: ResourceOptions = {}): Promise<Resource> {
+    return this.checked(ResourceResponse, await this.request('GET', `/resources/${encodeId(id)}${options.exact ? '?exact=true' : ''}`)).resource;
   }
 
   async pause(id: string, request: PauseRequestInput): Promise<PauseResponse> {

@@ -39,10 +39,15 @@ export interface BulkOptions {
   onProgress?(counts: BulkCounts): void;
 }
 
+export interface ResourceOptions {
+  /** Count the backlog exactly (every page of an S3 queue's `ready/`), not only its first 1,000. */
+  exact?: boolean;
+}
+
 /** What a client can ask, whether it talks to a running agent or works in-process. */
 export interface PauseApi {
   snapshot(): Promise<Snapshot>;
-  resource(id: string): Promise<z.infer<typeof Resource>>;
+  resource(id: string, options?: ResourceOptions): Promise<z.infer<typeof Resource>>;
   pause(id: string, request: PauseRequestInput): Promise<PauseResponse>;
   resume(id: string, request: ResumeRequestInput): Promise<ResumeResponse>;
   /** Stops a resource that can stop (capabilities.stop); resume starts it again. */

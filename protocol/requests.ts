@@ -78,6 +78,12 @@ export const StopRequest = z
 export type StopRequestInput = z.input<typeof StopRequest>;
 export type StopRequest = z.output<typeof StopRequest>;
 
+/** Query of GET /resources/:connection/:name: `exact=true` counts the whole backlog where a listing counts a capped part. */
+export const ResourceRequest = z
+  .object({ exact: z.enum(['true', 'false']).transform((value) => value === 'true').optional() })
+  .strict();
+export type ResourceRequest = z.output<typeof ResourceRequest>;
+
 /** One line from a zod failure, for CLI output and HTTP 400 bodies. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues

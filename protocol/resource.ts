@@ -50,6 +50,11 @@ export type ScopedPause = z.infer<typeof ScopedPause>;
 export const Backlog = z.object({
   /** Work waiting to be picked up (tasks, records, items); null when unknown. */
   pending: z.number().int().nonnegative().nullable(),
+  /**
+   * True when `pending` is a lower bound: only a capped part of a long backlog was counted (an S3
+   * queue's first 1,000 `ready/` keys), shown as "1,000+". Absent or false: the count is exact.
+   */
+  pendingIsLowerBound: z.boolean().optional(),
   /** Work picked up and not yet finished. */
   inFlight: z.number().int().nonnegative().nullable(),
   oldestPendingAt: isoTime.nullable(),
@@ -191,4 +196,10 @@ export function blankResource(connection: string, name: string, kind: string, ca
     lastError: null,
     observedAt: new Date().toISOString(),
   };
+}
+
+/** "25", "1,000,000", or "1,000+" when the count is a lower bound; null when unknown. */
+export function formatPending(backlog: Backlog): string | null {
+  if (backlog.pending === null) return null;
+  return `${backlog.pending.toLocaleString('en-US')}${backlog.pendingIsLowerBound ? '+' : ''}`;
 }

@@ -1,9 +1,8 @@
 import type { Scope } from '../protocol/resource';
 import { serverTime, type QueueStore } from '../buquet/client';
 import { describeScope, GLOBAL_PAUSE_KEY, pauseKey } from '../buquet/layout';
-import { readObjectIfChanged } from '../buquet/objects';
 import { PauseControl } from '../buquet/pauseControl';
-import { readControlObject, ScopedPauseReader, type PauseReading, type ScopedPauseReading } from '../buquet/pauseReads';
+import { GlobalPauseReader, ScopedPauseReader, type PauseReading, type ScopedPauseReading } from '../buquet/pauseReads';
 import type { WorkerLogger } from './options';
 
 export interface PauseView {
@@ -36,10 +35,10 @@ export function permitFor(view: PauseView, shards: string[], taskTypes: string[]
  */
 export class PauseGate {
   private view: PauseView = { global: null, scoped: [] };
-  private globalEtag: string | null = null;
   private refreshedAt = -Infinity;
   /** Set when a due pause could not be removed: the next check must read again, not trust the cache. */
   private stale = false;
+  private readonly globalReader: GlobalPauseReader;
   private readonly scopedReader = new ScopedPauseReader();
   private readonly control: PauseControl;
   private readonly announced = new Map<string, string>();
@@ -57,6 +56,7 @@ export class PauseGate {
     },
   ) {
     this.control = new PauseControl(store);
+    this.globalReader = new GlobalPauseReader(store, bucket);
     this.monotonicNow = settings.monotonicNow ?? (() => performance.now());
   }
 
@@ -72,13 +72,8 @@ export class PauseGate {
   }
 
   private async read(): Promise<PauseView> {
-    const object = await readObjectIfChanged(this.store, this.bucket, GLOBAL_PAUSE_KEY, this.globalEtag);
-    const global = object === 'unchanged' ? this.view.global : object && readControlObject(GLOBAL_PAUSE_KEY, object);
-    this.globalEtag = object === 'unchanged' ? this.globalEtag : (object?.etag ?? null);
-    if (global) {
-      if (!(await this.autoResumed(null, global))) return { global, scoped: [] };
-      this.globalEtag = null; // removed: an identical pause written later must be read afresh
-    }
+    const global = await this.globalReader.read();
+    if (global && !(await this.autoResumed(null, global))) return { global, scoped: [] };
     const scoped: ScopedPauseReading[] = [];
     for (const reading of await this.scopedReader.read(this.store, this.bucket)) {
       if (!(await this.autoResumed(reading.scope, reading))) scoped.push(reading);

@@ -78,12 +78,18 @@ export interface ListContext {
 /** What a caller that does not poll (the CLI, a pause-all) asks for: everything, fresh. */
 export const FRESH_LISTING: ListContext = { reason: 'refresh', interest: 'watched' };
 
+/** What a caller of `get` may ask beyond the resource's current state. */
+export interface GetOptions {
+  /** Count the backlog exactly even where a listing counts only a capped part (S3 queues' `ready/`). */
+  exactCounts?: boolean;
+}
+
 /** One adapter per connection; it maps the backend's objects onto the shared resource model. */
 export interface BackendAdapter {
   /** Every pausable resource of this connection, as the backend reports it now (see ListContext). */
   list(context?: ListContext): Promise<Resource[]>;
   /** One resource, fresh from the backend; throws PauseError NotFound for unknown names. */
-  get(name: string): Promise<Resource>;
+  get(name: string, options?: GetOptions): Promise<Resource>;
   pause(name: string, command: PauseCommand): Promise<PauseDetails>;
   resume(name: string, command: ResumeCommand): Promise<ResumeOutcome>;
   close(): Promise<void>;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { describeFromNow } from '../../protocol/duration';
 import { PauseError } from '../../protocol/errors';
 import type { PauseDetails, Resource } from '../../protocol/resource';
-import type { BackendAdapter, DeployOptions, ListContext, DeployOutcome, PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../backends/types';
+import type { BackendAdapter, DeployOptions, GetOptions, ListContext, DeployOutcome, PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../backends/types';
 import type { Journal, JournalEntry } from './journal';
 
 /** Who paused, when the backend shows a pause that no entry of ours explains. */
@@ -95,9 +95,9 @@ export class JournalPauseDetails implements BackendAdapter {
     return Promise.all(resources.map((resource) => this.withPause(resource, listedFrom)));
   }
 
-  async get(name: string): Promise<Resource> {
+  async get(name: string, options?: GetOptions): Promise<Resource> {
     const listedFrom = this.now();
-    const resource = await this.inner.get(name);
+    const resource = await this.inner.get(name, options);
     await this.journal.refresh();
     return this.withPause(resource, listedFrom);
   }

@@ -9,7 +9,7 @@ import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } f
 import { resourceId, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
 import type { PeekRequest, PeekResponse } from '../../protocol/peek';
 import { findBackend } from '../backends/registry';
-import { FRESH_LISTING, type BackendAdapter, type DeployOutcome, type ListContext, type ListedResource, type PauseCommand, type ResumeOutcome } from '../backends/types';
+import { FRESH_LISTING, type BackendAdapter, type GetOptions, type DeployOutcome, type ListContext, type ListedResource, type PauseCommand, type ResumeOutcome } from '../backends/types';
 import type { ConnectionConfig } from '../config/connectionsFile';
 import { runBulk, type BulkItem, type BulkProgress } from './bulk';
 import type { Journal, JournalEntry } from './journal';
@@ -75,9 +75,9 @@ export class PauseService {
     return { connection, name, id: resourceId(connection.config.name, name) };
   }
 
-  async get(address: string): Promise<Resource> {
+  async get(address: string, options: GetOptions = {}): Promise<Resource> {
     const { connection, name } = this.locate(address);
-    const [resource] = await withPauseGroups([await connection.adapter.get(name)], this.deps.journal);
+    const [resource] = await withPauseGroups([await connection.adapter.get(name, options)], this.deps.journal);
     return resource;
   }
 

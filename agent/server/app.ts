@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import { DeployRequest } from '../../protocol/deploy';
 import { HTTP_STATUS, PauseError } from '../../protocol/errors';
 import { API_PREFIX, OPERATION_HEADER, type ProgressAction, type Snapshot } from '../../protocol/messages';
-import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
+import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResourceRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
 import { PeekRequest } from '../../protocol/peek';
 import type { AgentCore } from '../core/agentCore';
 import type { BulkProgress } from '../core/bulk';
@@ -38,7 +38,8 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
     response.json(options.snapshot());
   });
   api.get('/resources/:connection/:name', async (request, response) => {
-    response.json({ resource: await core.service.get(resourceParam(request)) });
+    const { exact } = parseOrBadRequest(ResourceRequest, request.query);
+    response.json({ resource: await core.service.get(resourceParam(request), { exactCounts: exact }) });
   });
   api.get('/resources/:connection/:name/peek', async (request, response) => {
     response.json(await core.service.peek(resourceParam(request), parseOrBadRequest(PeekRequest, request.query)));

@@ -1,6 +1,6 @@
 import { shortDuration } from '../../protocol/duration';
 import type { ConnectionStatus, Resource, ResourceState } from '../../protocol/resource';
-import { isTroubled } from '../../protocol/resource';
+import { formatPending, isTroubled } from '../../protocol/resource';
 import { ItemToken } from '../constants';
 import { autoResumeAt, dataLossDeadline, DEFAULT_DATA_LOSS_WARNING_MS, hasOutputTopics, hasPauses, isHeld, isPausable, isPaused, isResumable, isStoppable, stateLabel } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
@@ -66,7 +66,8 @@ export function resourceDescription(resource: Resource, now: Date): string {
     parts.push(`auto-resume ${delta > 0 ? `in ${shortDuration(delta)}` : 'due'}`);
   }
   const backlog = kindLabels(resource).backlogInDescription;
-  if (backlog && resource.backlog.pending !== null) parts.push(`${backlog} ${resource.backlog.pending.toLocaleString('en-US')}`);
+  const pending = formatPending(resource.backlog);
+  if (backlog && pending !== null) parts.push(`${backlog} ${pending}`);
   const detail = shownDetail(resource);
   if (detail) parts.push(detail);
   const lossAt = dataLossDeadline(resource);

@@ -1,5 +1,5 @@
 import { describeAutoResume, describeFromNow, humanDuration } from '../../protocol/duration';
-import type { PauseDetails, Resource, WorkerInfo } from '../../protocol/resource';
+import { formatPending, type PauseDetails, type Resource, type WorkerInfo } from '../../protocol/resource';
 import { pauseNotHonouredWarning } from '../../protocol/workers';
 import { isHeld, scopeLabel, stateLabel } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
@@ -44,7 +44,8 @@ function workLines(resource: Resource, now: Date): string[] {
   if (resource.workers) lines.push(`Workers: ${workersSummary(resource.workers)}`);
   const ignoring = pauseNotHonouredWarning(resource.workers);
   if (ignoring) lines.push(`**Warning:** ${md(ignoring)}`);
-  if (backlog.pending !== null) lines.push(`${labels.pending}: ${backlog.pending.toLocaleString('en-US')}`);
+  const pending = formatPending(backlog);
+  if (pending !== null) lines.push(`${labels.pending}: ${md(pending)}${backlog.pendingIsLowerBound ? md(` (counted up to ${pending.slice(0, -1)}; pipeline-pause status ${resource.id} --exact counts them all)`) : ''}`);
   if (backlog.inFlight !== null) lines.push(`${labels.inFlight}: ${backlog.inFlight.toLocaleString('en-US')}`);
   if (backlog.oldestPendingAt) lines.push(`${labels.oldest}: ${humanDuration(now.getTime() - Date.parse(backlog.oldestPendingAt))} old`);
   if (backlog.dataLossAt && isHeld(resource) && Date.parse(backlog.dataLossAt) > now.getTime()) {

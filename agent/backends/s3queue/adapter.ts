@@ -1,15 +1,21 @@
 import { PauseError } from '../../../protocol/errors';
+import pLimit from 'p-limit';
 import type { PauseDetails, Resource, WorkerInfo } from '../../../protocol/resource';
 import { blankResource } from '../../../protocol/resource';
-import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
+import { FRESH_LISTING, type AdapterContext, type BackendAdapter, type GetOptions, type ListContext, type PauseCommand, type ResumeCommand, type ResumeOutcome } from '../types';
 import { createStore, toPauseError, toWriteError, type QueueStore } from '../../../buquet/client';
 import type { S3QueueConfig } from './config';
 import { PauseControl } from '../../../buquet/pauseControl';
-import { DEFAULT_SHARDS, describeScope, LEASES_PREFIX, READY_PREFIX, WORKERS_PREFIX } from '../../../buquet/layout';
+import { DEFAULT_SHARDS, describeScope } from '../../../buquet/layout';
 import { pauseMetrics } from './metrics';
-import { listObjects, ObjectCache } from '../../../buquet/objects';
-import { readGlobalPause, ScopedPauseReader } from '../../../buquet/pauseReads';
-import { decodeHeartbeat, toWorkerInfo, type DecodedHeartbeat } from '../../../buquet/heartbeat';
+import { toWorkerInfo } from '../../../buquet/heartbeat';
+import { BucketReader } from './bucketReader';
+
+/** Buckets of one connection read at once: 1,000 buckets must not mean 5,000 requests in flight. */
+const BUCKET_CONCURRENCY = 8;
+
+/** Failures of the endpoint, not of one bucket: when every bucket fails so, the connection is unreachable or slow. */
+const ENDPOINT_FAILURES = new Set(['BackendUnavailable', 'BackendTimeout', 'BackendError']);
 
 const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: true, stop: false };
 
@@ -18,8 +24,9 @@ export class S3QueueAdapter implements BackendAdapter {
   private readonly store: QueueStore;
   private readonly control: PauseControl;
   private readonly metrics: ReturnType<typeof pauseMetrics>;
-  private readonly heartbeats = new ObjectCache<DecodedHeartbeat | null>(decodeHeartbeat);
-  private readonly scopedPauses = new ScopedPauseReader();
+  /** Per bucket: each keeps its own ETags and kept facts. */
+  private readonly readers = new Map<string, BucketReader>();
+  private readonly limit = pLimit(BUCKET_CONCURRENCY);
 
   constructor(
     private readonly config: S3QueueConfig,
@@ -30,14 +37,38 @@ export class S3QueueAdapter implements BackendAdapter {
     this.metrics = pauseMetrics(context.metrics);
   }
 
-  async list(): Promise<Resource[]> {
-    const resources: Resource[] = [];
-    for (const bucket of this.config.buckets) resources.push(await this.observeOrReport(bucket));
+  /**
+   * Buckets are read a few at a time, each shown as soon as it is read; one that fails is one row
+   * in state unknown with its error. The connection fails as a whole only when every bucket
+   * failed for a reason of the endpoint (down, slow, credentials refused), not of one bucket.
+   */
+  async list(context: ListContext = FRESH_LISTING): Promise<Resource[]> {
+    const failures: PauseError[] = [];
+    const resources = await Promise.all(
+      this.config.buckets.map((bucket) =>
+        this.limit(async () => {
+          const resource = await this.observe(bucket, context).catch((error: unknown) => {
+            const failure = toPauseError(error, this.store, bucket);
+            failures.push(failure);
+            return { ...this.emptyResource(bucket), state: 'unknown' as const, lastError: failure.message };
+          });
+          context.onResource?.(resource);
+          return resource;
+        }),
+      ),
+    );
+    if (failures.length === this.config.buckets.length && failures.every((f) => ENDPOINT_FAILURES.has(f.code))) throw failures[0];
     return resources;
   }
 
-  async get(name: string): Promise<Resource> {
-    return this.observe(this.requireBucket(name));
+  /** Everything fresh; with `exactCounts` every page of `ready/` is counted, not just the first. */
+  async get(name: string, options: GetOptions = {}): Promise<Resource> {
+    const bucket = this.requireBucket(name);
+    try {
+      return await this.observe(bucket, FRESH_LISTING, options.exactCounts === true);
+    } catch (error) {
+      throw toPauseError(error, this.store, bucket);
+    }
   }
 
   async pause(name: string, command: PauseCommand): Promise<PauseDetails> {
@@ -80,55 +111,41 @@ export class S3QueueAdapter implements BackendAdapter {
     return name;
   }
 
-  /** A bucket that fails to answer is reported as unknown with its error, never as its last state. */
-  private async observeOrReport(bucket: string): Promise<Resource> {
-    try {
-      return await this.observe(bucket);
-    } catch (error) {
-      const failure = toPauseError(error, this.store, bucket);
-      if (failure.code === 'BackendUnavailable' || failure.code === 'BackendTimeout' || failure.code === 'BackendError') throw failure;
-      return { ...this.emptyResource(bucket), state: 'unknown', lastError: failure.message };
+  private async observe(bucket: string, context: ListContext, exact = false): Promise<Resource> {
+    const { global, scoped, slow } = await this.reader(bucket).read(context, { exact });
+    const globalPause = global?.pause ?? null;
+    const scopedPauses = scoped.flatMap(({ scope, pause }) => (pause ? [{ scope, pause }] : []));
+    this.metrics.observe(this.labels(bucket), globalPause);
+    const errors = [global?.error ?? null, ...scoped.map((s) => s.error)].filter((e): e is string => e !== null);
+    const resource = this.emptyResource(bucket);
+    resource.pause = globalPause;
+    resource.scopedPauses = scopedPauses;
+    const ages = { staleAfterMs: this.config.workerStaleSeconds * 1000, forgetAfterMs: this.config.workerForgetSeconds * 1000 };
+    resource.workers = slow.heartbeats
+      .map((w) => toWorkerInfo(w, slow.seenAt, ages))
+      .filter((w): w is WorkerInfo => w !== null)
+      .sort((a, b) => a.id.localeCompare(b.id));
+    resource.backlog = { pending: slow.pending.count, pendingIsLowerBound: slow.pending.lowerBound, inFlight: slow.inFlight, oldestPendingAt: null, dataLossAt: null };
+    resource.lastError = errors.length ? errors.join('; ') : null;
+    // An object whose body cannot be read still pauses (see readControlObject).
+    if (global) {
+      resource.state = 'paused';
+    } else if (scoped.length > 0) {
+      resource.state = 'partially-paused';
+      resource.stateDetail = `${scoped.map((p) => describeScope(p.scope)).join(', ')} paused`;
+    } else {
+      resource.state = 'running';
     }
+    return resource;
   }
 
-  private async observe(bucket: string): Promise<Resource> {
-    try {
-      const [global, scoped, workers, pending, inFlight] = await Promise.all([
-        readGlobalPause(this.store, bucket),
-        this.scopedPauses.read(this.store, bucket),
-        listObjects(this.store, bucket, WORKERS_PREFIX).then((listed) => this.heartbeats.readAll(this.store, bucket, listed)),
-        listObjects(this.store, bucket, READY_PREFIX).then((listed) => listed.length),
-        listObjects(this.store, bucket, LEASES_PREFIX).then((listed) => listed.length),
-      ]);
-      const globalPause = global?.pause ?? null;
-      const scopedPauses = scoped.flatMap(({ scope, pause }) => (pause ? [{ scope, pause }] : []));
-      this.metrics.observe(this.labels(bucket), globalPause);
-      const now = this.store.serverNow() ?? new Date();
-      const errors = [global?.error ?? null, ...scoped.map((s) => s.error)].filter((e): e is string => e !== null);
-      const resource = this.emptyResource(bucket);
-      resource.pause = globalPause;
-      resource.scopedPauses = scopedPauses;
-      const ages = { staleAfterMs: this.config.workerStaleSeconds * 1000, forgetAfterMs: this.config.workerForgetSeconds * 1000 };
-      resource.workers = [...workers.values()]
-        .filter((w): w is DecodedHeartbeat => w !== null)
-        .map((w) => toWorkerInfo(w, now, ages))
-        .filter((w): w is WorkerInfo => w !== null)
-        .sort((a, b) => a.id.localeCompare(b.id));
-      resource.backlog = { pending, inFlight, oldestPendingAt: null, dataLossAt: null };
-      resource.lastError = errors.length ? errors.join('; ') : null;
-      // An object whose body cannot be read still pauses (see readControlObject).
-      if (global) {
-        resource.state = 'paused';
-      } else if (scoped.length > 0) {
-        resource.state = 'partially-paused';
-        resource.stateDetail = `${scoped.map((p) => describeScope(p.scope)).join(', ')} paused`;
-      } else {
-        resource.state = 'running';
-      }
-      return resource;
-    } catch (error) {
-      throw toPauseError(error, this.store, bucket);
+  private reader(bucket: string): BucketReader {
+    let reader = this.readers.get(bucket);
+    if (!reader) {
+      reader = new BucketReader(this.store, bucket);
+      this.readers.set(bucket, reader);
     }
+    return reader;
   }
 
   private emptyResource(bucket: string): Resource {
