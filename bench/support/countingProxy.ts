@@ -25,6 +25,7 @@ export const byMethodAndPath: Classify = (request) => {
  */
 export class CountingProxy {
   private tally = new Map<string, RequestCost>();
+  private statusTally = new Map<string, number>();
   private inFlight = 0;
   private peakInFlight = 0;
 
@@ -42,7 +43,8 @@ export class CountingProxy {
     });
     const proxy = new CountingProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     server.on('request', (incoming, outgoing) => {
-      const cost = proxy.costOf(classify(incoming));
+      const name = classify(incoming);
+      const cost = proxy.costOf(name);
       cost.requests += 1;
       proxy.inFlight += 1;
       proxy.peakInFlight = Math.max(proxy.peakInFlight, proxy.inFlight);
@@ -55,6 +57,8 @@ export class CountingProxy {
       const forwarded = httpRequest(
         { host: backend.hostname, port: backend.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
         (answer) => {
+          const status = `${name} ${answer.statusCode ?? 502}`;
+          proxy.statusTally.set(status, (proxy.statusTally.get(status) ?? 0) + 1);
           outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.on('data', (chunk: Buffer) => (cost.bytesReceived += chunk.length));
           answer.pipe(outgoing);
@@ -78,6 +82,11 @@ export class CountingProxy {
     return Object.fromEntries([...this.tally].map(([name, cost]) => [name, { ...cost }]));
   }
 
+  /** Answers per request class and HTTP status since the last reset, e.g. `GET /q/control/paused.json 304`. */
+  statuses(): Record<string, number> {
+    return Object.fromEntries(this.statusTally);
+  }
+
   total(): RequestCost {
     const all: RequestCost = { requests: 0, bytesSent: 0, bytesReceived: 0 };
     for (const cost of this.tally.values()) {
@@ -95,6 +104,7 @@ export class CountingProxy {
 
   reset(): void {
     this.tally = new Map();
+    this.statusTally = new Map();
     this.peakInFlight = this.inFlight;
   }
 

@@ -74,4 +74,10 @@ describe('CLI text output', () => {
     assert.match(text, /^Paused task type send_email by alice since 2026-01-28T12:00:00Z: Deploying new version$/m);
     assert.match(text, /^Workers: 5 connected \(1 busy, 4 idle\)$/m);
   });
+
+  it('shows a capped backlog count as a lower bound and says how to get the exact one', () => {
+    const capped = queue({ backlog: { pending: 1000, pendingIsLowerBound: true, inFlight: 0, oldestPendingAt: null, dataLossAt: null } });
+    assert.match(formatStatus(capped, now), /^Pending tasks: 1,000\+ \(the first page of ready\/ only; --exact counts them all\)$/m);
+    assert.match(formatStatus(queue(), now), /^Pending tasks: 1,234$/m);
+  });
 });

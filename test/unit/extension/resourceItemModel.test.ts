@@ -88,6 +88,12 @@ describe('extension/tree/resourceItemModel', () => {
     }
   });
 
+  it('shows a capped pending count as "1,000+" in the tooltip, with how to count them all', () => {
+    const resource = makeResource('orders/emails', { backlog: { pending: 1000, pendingIsLowerBound: true, inFlight: 0, oldestPendingAt: null, dataLossAt: null } });
+    const tooltip = String(resourceItem(resource, NOW).tooltip);
+    assert.ok(tooltip.includes('Pending tasks: 1,000\\+ \\(counted up to 1,000; pipeline\\-pause status orders/emails \\-\\-exact counts them all\\)'), tooltip);
+  });
+
   it('shows connection status with the error, and offers Pause All / Resume All by its tokens', () => {
     const down = connectionItem(makeConnection('orders', { status: 'unreachable', error: 'connect ECONNREFUSED 127.0.0.1:9000' }), []);
     assert.equal(down.description, 'unreachable: connect ECONNREFUSED 127.0.0.1:9000');
