@@ -24,7 +24,7 @@ import { percentile } from './stats';
  * sandbox's real S3 server.
  * With no client the agent lists about once a minute, so that window is longer (a 60 s one
  * catches one listing or two).
- *   PIPELINE_PAUSE_SANDBOX=<dir> npx tsx bench/pollCost.ts [--window 60] [--idle-window 180] [--sizes 0,1000,10000,50000] [--pauses 20]
+ *   PIPELINE_PAUSE_SANDBOX=<dir> npx tsx bench/pollCost.ts [--window 60] [--idle-window 120] [--sizes 0,1000,10000,50000] [--pauses 20]
  */
 const WARMUP_MS = 10_000;
 const DRAIN_MS = 10_000;
@@ -52,7 +52,7 @@ interface AgentResult {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { window: { type: 'string', default: '60' }, 'idle-window': { type: 'string', default: '180' }, sizes: { type: 'string', default: '0,1000,10000,50000' }, pauses: { type: 'string', default: '20' } },
+    options: { window: { type: 'string', default: '60' }, 'idle-window': { type: 'string', default: '120' }, sizes: { type: 'string', default: '0,1000,10000,50000' }, pauses: { type: 'string', default: '20' } },
   });
   const windowMs = Number(values.window) * 1000;
   const idleWindowMs = Number(values['idle-window']) * 1000;
