@@ -8,7 +8,10 @@ import type { ListContext } from '../../agent/backends/types';
 import { DEFAULT_CADENCE } from '../../agent/core/pollSchedule';
 import { CountingProxy } from '../../bench/support/countingProxy';
 import { fillReadyIndex } from '../../bench/support/readyKeys';
-import { createStore, type QueueStore } from '../../buquet/client';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createStore, fetchServerTime, type QueueStore } from '../../buquet/client';
+import { encodeHeartbeat } from '../../buquet/heartbeat';
+import { workerKey } from '../../buquet/layout';
 import { PauseControl } from '../../buquet/pauseControl';
 import { API_PREFIX } from '../../protocol/messages';
 import type { Resource } from '../../protocol/resource';
@@ -108,6 +111,21 @@ describe('S3 queue polling cost (real S3 server, counted by a proxy)', function 
     assert.deepEqual([proxy.total().requests, proxy.counts().LIST?.requests], [2, 1], JSON.stringify(proxy.counts()));
     const [refreshed] = await adapter.list(REFRESH);
     assert.equal(refreshed.backlog.pending, 5, 'a refresh reads everything');
+  });
+
+  it('a heartbeat kept between unwatched polls is aged from when it was read, so its worker does not turn stale meanwhile; a refresh sees it is old', async () => {
+    const bucket = await newBucket('cost-hb');
+    const config = S3QueueConfig.parse({ name: 'cost', kind: 's3-queue', endpoint: proxy.url, profile: services().s3.profile, buckets: [bucket], workerStaleSeconds: 1 });
+    const adapter = new S3QueueAdapter(config, { log: pino({ level: 'silent' }), metrics: new Registry(), role: 'agent', home: '/nonexistent' });
+    adapters.push(adapter);
+    const now = await fetchServerTime(direct, bucket);
+    const heartbeat = { workerId: 'w1', startedAt: now, lastHeartbeat: now, shards: ['0'], currentTask: null, tasksCompleted: 0, tasksFailed: 0, status: 'idle' as const };
+    await direct.s3.send(new PutObjectCommand({ Bucket: bucket, Key: workerKey('w1'), Body: encodeHeartbeat(heartbeat) }));
+    const healthy = (resource: Resource) => resource.workers?.map((w) => [w.id, w.healthy]);
+    assert.deepEqual(healthy((await adapter.list(REFRESH))[0]), [['w1', true]]);
+    await sleep(2000); // twice workerStaleSeconds, and no new heartbeat
+    assert.deepEqual(healthy((await adapter.list(POLL_BACKGROUND))[0]), [['w1', true]], 'kept from the last read, as it was then');
+    assert.deepEqual(healthy((await adapter.list(REFRESH))[0]), [['w1', false]], 'read again: its heartbeat is 2 s old');
   });
 
   it('counts one LIST page of ready/ per listing ("1,000+" past it); status --exact counts every page, also through a running agent', async () => {
