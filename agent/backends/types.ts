@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PeekResponse } from '../../protocol/peek';
 import type { DeployAction } from '../../protocol/deploy';
-import type { PauseDetails, Resource, Scope } from '../../protocol/resource';
+import type { DeployUnit, PauseDetails, Resource, Scope } from '../../protocol/resource';
 
 /** What the core asks of a pause; durations are already parsed, defaults already applied. */
 export interface PauseCommand {
@@ -144,5 +144,7 @@ export interface BackendDefinition<Config extends { name: string; kind: string }
   configSchema: z.ZodObject & z.ZodType<Config>;
   /** Default `backend`. */
   pauseDetails?: PauseDetailsStore;
+  /** Set by backends whose adapter implements `deploy`: what of a .sql file the editor sends it. */
+  deploys?: DeployUnit;
   create(config: Config, context: AdapterContext): BackendAdapter;
 }

@@ -1,7 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { connectionTroubleOf } from '../../protocol/errors';
-import type { Resource } from '../../protocol/resource';
+import type { ConnectionStatus, Resource } from '../../protocol/resource';
 import type { Interest, ListContext } from '../backends/types';
 import { DEFAULT_CADENCE, effectiveInterest, firstListingDelay, interestRose, nextListingDelay, type Cadence } from './pollSchedule';
 import type { Connection } from './service';
@@ -67,7 +67,7 @@ export class Poller {
     this.stopped = false;
     for (const connection of connections) {
       const name = connection.config.name;
-      this.options.store.setConnection({ name, kind: connection.config.kind, status: 'connecting', error: null, checkedAt: null });
+      this.options.store.setConnection({ ...identityOf(connection), status: 'connecting', error: null, checkedAt: null });
       const loop: Loop = { connection, timer: null, running: null, fastUntil: 0, relist: false };
       this.loops.set(name, loop);
       this.arm(loop, firstListingDelay(this.intervalOf(connection) ?? this.cadence.watchedMs, this.random, connections.length, this.concurrency));
@@ -129,7 +129,8 @@ export class Poller {
   }
 
   private async listOnce(loop: Loop, reason: ListContext['reason']): Promise<void> {
-    const { name, kind } = loop.connection.config;
+    const { name } = loop.connection.config;
+    const identity = identityOf(loop.connection);
     let finished = false;
     const context: ListContext = {
       reason,
@@ -143,7 +144,7 @@ export class Poller {
       const resources = await this.options.list(loop.connection, context);
       finished = true;
       if (!this.current(loop)) return;
-      this.options.store.setConnection({ name, kind, status: 'ok', error: null, checkedAt: new Date().toISOString() });
+      this.options.store.setConnection({ ...identity, status: 'ok', error: null, checkedAt: new Date().toISOString() });
       this.options.store.replaceResources(name, resources);
       this.options.onListed(name, resources);
     } catch (error) {
@@ -153,7 +154,7 @@ export class Poller {
       const status = connectionTroubleOf(error);
       const previous = this.options.store.snapshot().connections.find((c) => c.name === name);
       if (previous?.status !== status) this.options.log.warn({ connection: name, err: message }, `connection ${status}`);
-      this.options.store.setConnection({ name, kind, status, error: message, checkedAt: new Date().toISOString() });
+      this.options.store.setConnection({ ...identity, status, error: message, checkedAt: new Date().toISOString() });
       this.options.store.markUnknown(name, message, status);
     }
   }
@@ -180,4 +181,10 @@ export class Poller {
   private current(loop: Loop): boolean {
     return !this.stopped && this.loops.get(loop.connection.config.name) === loop;
   }
+}
+
+/** What every status of a connection says about it, whatever its health. */
+function identityOf(connection: Connection): Pick<ConnectionStatus, 'name' | 'kind' | 'deploys'> {
+  const { name, kind } = connection.config;
+  return connection.deploys ? { name, kind, deploys: connection.deploys } : { name, kind };
 }

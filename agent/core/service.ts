@@ -6,7 +6,7 @@ import type { DeployRequest } from '../../protocol/deploy';
 import { isPermanentRefusal, PauseError } from '../../protocol/errors';
 import { upstreamOf } from '../../protocol/lineage';
 import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
-import { resourceId, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
+import { resourceId, type DeployUnit, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
 import type { PeekRequest, PeekResponse } from '../../protocol/peek';
 import { findBackend } from '../backends/registry';
 import { FRESH_LISTING, type BackendAdapter, type DeployOutcome, type ListContext, type ListedResource, type PauseCommand, type ResumeOutcome } from '../backends/types';
@@ -19,6 +19,7 @@ import { groupMembers, groupsTargeting, newPauseGroup, withPauseGroups } from '.
 export interface Connection {
   config: ConnectionConfig;
   adapter: BackendAdapter;
+  deploys?: DeployUnit;
 }
 
 
@@ -44,7 +45,7 @@ export class PauseService {
       const adapter = backend.create(config, { log, metrics: this.deps.metrics, role: this.deps.via, home: this.deps.home });
       // Backends that keep no pause details get them from the journal, in one place for all.
       const wrapped = backend.pauseDetails === 'agent' ? new JournalPauseDetails(adapter, this.deps.journal, this.deps.via, log) : adapter;
-      this.connections.set(config.name, { config, adapter: wrapped });
+      this.connections.set(config.name, { config, adapter: wrapped, deploys: backend.deploys });
     }
     await Promise.all([...previous.values()].map((c) => c.adapter.close().catch(() => undefined)));
   }

@@ -124,7 +124,7 @@ export class FlinkAdapter implements BackendAdapter {
       if (!(error instanceof PauseError) || error.code !== 'BackendError') throw await this.putBack(record, location, error);
       if (!options.recreate) {
         await this.putBack(record, location, error);
-        throw new PauseError('RecreateRequired', `Flink cannot restore "${name}" into the new script: ${error.message}. The old script runs again from its savepoint`, { queryId: name, reason: error.message });
+        throw new PauseError('RecreateRequired', `Flink cannot restore "${name}" into the new script: ${error.message}. The old script runs again from its savepoint`, { queryId: name, reason: error.message, consequence: `Its state is dropped: the new script starts without it (savepoint ${location} of the old one is kept) and its Kafka sources start where their startup mode says.` });
       }
       const jobId = await this.submit(record, statement, null);
       await this.store.put({ ...fresh, jobId });

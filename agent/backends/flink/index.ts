@@ -7,5 +7,7 @@ export const flinkBackend: BackendDefinition<FlinkConfig> = {
   configSchema: FlinkConfig,
   // Flink keeps no who / why / until of a stop: they live in the journal.
   pauseDetails: 'agent',
+  // A job is a whole script: its tables, then the INSERT INTO that runs.
+  deploys: 'script',
   create: (config, context) => new FlinkAdapter(config, context),
 };

@@ -7,5 +7,6 @@ export const ksqlDbBackend: BackendDefinition<KsqlDbConfig> = {
   configSchema: KsqlDbConfig,
   // ksqlDB stores only whether a query is paused: who, why and until when live in the journal.
   pauseDetails: 'agent',
+  deploys: 'statement',
   create: (config, context) => new KsqlDbAdapter(config, context),
 };
