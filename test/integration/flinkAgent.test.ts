@@ -186,6 +186,15 @@ describe('Flink SQL jobs through the agent (real Flink 2.2 session cluster and S
   it('upgrading a running job keeps its state from a savepoint, or says RecreateRequired and puts the old script back', async () => {
     const before = (await flinkJobs()).find((job) => job.name === exclaim && job.state === 'RUNNING');
     assert.ok(before);
+    // A script Flink refuses is refused while planning: the running job is not even stopped.
+    const broken = exclaimScript('?').replace('FROM mid;', 'FROM nowhere;');
+    await assert.rejects(client.deploy('flink', { statement: broken }), (error: Error & { code?: string; details?: Record<string, unknown> }) => {
+      assert.equal(error.code, 'BadRequest');
+      assert.match(error.message, /Object 'nowhere' not found/);
+      assert.deepEqual(error.details, { line: 16, column: 28 });
+      return true;
+    });
+    assert.deepEqual((await flinkJobs()).filter((job) => job.name === exclaim && job.state === 'RUNNING').map((job) => job.jid), [before.jid], 'the refused script left the job running untouched');
     // A plan Flink cannot map the old state onto: the old job is restored and keeps running.
     const changed = exclaimScript('?').replace(`SELECT CONCAT(v, '?') FROM mid;`, `SELECT CONCAT(v, '?') FROM mid WHERE v <> 'skip';`);
     const outcome = await client.deploy('flink', { statement: changed }).then(

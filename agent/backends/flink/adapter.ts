@@ -91,8 +91,9 @@ export class FlinkAdapter implements BackendAdapter {
   }
 
   /**
-   * Deploys a script: a new job, or an upgrade of the running one of the same name, stopped
-   * with a savepoint and restored into the new script. Flink SQL keeps state only across
+   * Deploys a script: a new job, or an upgrade of the running one of the same name, planned
+   * first (a refused script stops nothing), then stopped with a savepoint and restored into the
+   * new script. Flink SQL keeps state only across
    * compatible plans; when it cannot restore, the old script is restored again and the answer
    * is RecreateRequired (with `recreate`, the new script starts without the old state instead).
    */
@@ -115,6 +116,7 @@ export class FlinkAdapter implements BackendAdapter {
     if (record.script.trim() === statement.trim()) {
       return { action: 'upgraded', queryId: name, replacedQueryId: null, message: `Flink job ${job.jid} already runs this script; nothing was changed` };
     }
+    await this.gateway.checkScript(script.statements);
     const location = await this.stopForDeploy(record, job);
     try {
       const jobId = await this.submit(record, statement, location);
