@@ -110,8 +110,9 @@ export class JournalPauseDetails implements BackendAdapter {
       throw alreadyPaused(current, active ? toDetails(active) : null);
     }
     const details = this.newDetails(command);
-    await this.inner.pause(name, command);
-    return details;
+    // A backend's own name for what it holds (a Flink savepoint) is the better version: it goes in the journal.
+    const held = await this.inner.pause(name, command);
+    return held.version ? { ...details, version: held.version } : details;
   }
 
   async resume(name: string, command: ResumeCommand): Promise<ResumeOutcome> {

@@ -78,7 +78,8 @@ export class FlinkAdapter implements BackendAdapter {
     const location = await this.awaitSavepoint(job.jid, trigger);
     await this.store.put({ ...record, jobId: job.jid, stopping: null, savepoint: location });
     this.log.info({ job: name, jobId: job.jid, savepoint: location }, 'Flink job stopped with a savepoint');
-    return details(command);
+    // The savepoint names this pause: the journal keeps it beside who, why and until.
+    return { ...details(command), version: location };
   }
 
   async resume(name: string, command: ResumeCommand): Promise<ResumeOutcome> {
