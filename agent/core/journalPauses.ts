@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { describeFromNow } from '../../protocol/duration';
 import { PauseError } from '../../protocol/errors';
 import type { PauseDetails, Resource } from '../../protocol/resource';
-import type { BackendAdapter, DeployOptions, ListContext, DeployOutcome, PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../backends/types';
+import type { BackendAdapter, DeployOptions, ListContext, DeployOutcome } from '../backends/types';
+import type { PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../../protocol/commands';
 import type { Journal, JournalEntry } from './journal';
 
 /** Who paused, when the backend shows a pause that no entry of ours explains. */

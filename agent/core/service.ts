@@ -9,7 +9,8 @@ import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } f
 import { resourceId, type DeployUnit, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
 import type { PeekRequest, PeekResponse } from '../../protocol/peek';
 import { findBackend } from '../backends/registry';
-import { FRESH_LISTING, type BackendAdapter, type DeployOutcome, type ListContext, type ListedResource, type PauseCommand, type ResumeOutcome } from '../backends/types';
+import { FRESH_LISTING, type BackendAdapter, type DeployOutcome, type ListContext } from '../backends/types';
+import type { ListedResource, PauseCommand, ResumeOutcome } from '../../protocol/commands';
 import type { ConnectionConfig } from '../config/connectionsFile';
 import { runBulk, type BulkItem, type BulkProgress } from './bulk';
 import type { Journal, JournalEntry } from './journal';

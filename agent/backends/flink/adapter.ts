@@ -4,7 +4,8 @@ import { blankResource, type PauseDetails, type Resource } from '../../../protoc
 import { createKafka } from '../../kafka/access';
 import { ConsumerGroupLag, type GroupLag } from '../../kafka/groupLag';
 import { PauseEffectTracker } from '../../kafka/pauseEffect';
-import type { AdapterContext, BackendAdapter, DeployOptions, DeployOutcome, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
+import type { AdapterContext, BackendAdapter, DeployOptions, DeployOutcome } from '../types';
+import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../../../protocol/commands';
 import { FlinkCluster, type JobOverview } from './cluster';
 import type { FlinkConfig } from './config';
 import { FlinkGateway } from './gateway';

@@ -1,7 +1,8 @@
 import { PauseError } from '../../../protocol/errors';
 import type { PauseDetails, Resource, WorkerInfo } from '../../../protocol/resource';
 import { blankResource } from '../../../protocol/resource';
-import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
+import type { AdapterContext, BackendAdapter } from '../types';
+import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../../../protocol/commands';
 import { createStore, toPauseError, toWriteError, type QueueStore } from '../../../buquet/client';
 import type { S3QueueConfig } from './config';
 import { PauseControl } from '../../../buquet/pauseControl';
