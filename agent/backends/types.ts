@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { PeekResponse } from '../../protocol/peek';
 import type { DeployAction } from '../../protocol/deploy';
 import type { PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../../protocol/commands';
+import type { KindPresentations } from '../../protocol/presentation';
 import type { DeployUnit, PauseDetails, Resource } from '../../protocol/resource';
 
 /** What the core asks of a deploy; `recreate` is the user's consent to terminate and recreate. */
@@ -104,6 +105,8 @@ export interface BackendDefinition<Config extends { name: string; kind: string }
   configSchema: z.ZodObject & z.ZodType<Config>;
   /** Default `backend`. */
   pauseDetails?: PauseDetailsStore;
+  /** How the clients word each kind of resource this backend lists, by resource kind. */
+  presents: KindPresentations;
   /** Set by backends whose adapter implements `deploy`: what of a .sql file the editor sends it. */
   deploys?: DeployUnit;
   create(config: Config, context: AdapterContext): BackendAdapter;

@@ -1,10 +1,10 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { connectionTroubleOf } from '../../protocol/errors';
-import type { ConnectionStatus, Resource } from '../../protocol/resource';
+import type { Resource } from '../../protocol/resource';
 import type { Interest, ListContext } from '../backends/types';
 import { DEFAULT_CADENCE, effectiveInterest, firstListingDelay, interestRose, nextListingDelay, type Cadence } from './pollSchedule';
-import type { Connection } from './service';
+import { connectionIdentity, type Connection } from './service';
 import type { StateStore } from './stateStore';
 
 /** How many connections list at once; the rest wait their turn (1,000 connections must not mean 4,800 requests in flight). */
@@ -67,7 +67,7 @@ export class Poller {
     this.stopped = false;
     for (const connection of connections) {
       const name = connection.config.name;
-      this.options.store.setConnection({ ...identityOf(connection), status: 'connecting', error: null, checkedAt: null });
+      this.options.store.setConnection({ ...connectionIdentity(connection), status: 'connecting', error: null, checkedAt: null });
       const loop: Loop = { connection, timer: null, running: null, fastUntil: 0, relist: false };
       this.loops.set(name, loop);
       this.arm(loop, firstListingDelay(this.intervalOf(connection) ?? this.cadence.watchedMs, this.random, connections.length, this.concurrency));
@@ -130,7 +130,7 @@ export class Poller {
 
   private async listOnce(loop: Loop, reason: ListContext['reason']): Promise<void> {
     const { name } = loop.connection.config;
-    const identity = identityOf(loop.connection);
+    const identity = connectionIdentity(loop.connection);
     let finished = false;
     const context: ListContext = {
       reason,
@@ -181,10 +181,4 @@ export class Poller {
   private current(loop: Loop): boolean {
     return !this.stopped && this.loops.get(loop.connection.config.name) === loop;
   }
-}
-
-/** What every status of a connection says about it, whatever its health. */
-function identityOf(connection: Connection): Pick<ConnectionStatus, 'name' | 'kind' | 'deploys'> {
-  const { name, kind } = connection.config;
-  return connection.deploys ? { name, kind, deploys: connection.deploys } : { name, kind };
 }

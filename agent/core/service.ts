@@ -6,7 +6,7 @@ import type { DeployRequest } from '../../protocol/deploy';
 import { isPermanentRefusal, PauseError } from '../../protocol/errors';
 import { upstreamOf } from '../../protocol/lineage';
 import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
-import { resourceId, type DeployUnit, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
+import { resourceId, type ConnectionStatus, type DeployUnit, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
 import type { PeekRequest, PeekResponse } from '../../protocol/peek';
 import { findBackend } from '../backends/registry';
 import { FRESH_LISTING, type BackendAdapter, type DeployOutcome, type ListContext } from '../backends/types';
@@ -23,6 +23,11 @@ export interface Connection {
   deploys?: DeployUnit;
 }
 
+/** What every status of a connection says about it, whatever its health. */
+export function connectionIdentity(connection: Connection): Pick<ConnectionStatus, 'name' | 'kind' | 'deploys'> {
+  const { name, kind } = connection.config;
+  return connection.deploys ? { name, kind, deploys: connection.deploys } : { name, kind };
+}
 
 /**
  * Pause and resume across every configured backend, with journaling. The agent and the CLI

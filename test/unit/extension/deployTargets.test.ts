@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { deployableAt, deployables, deployConnections } from '../../../extension/deploy/deployTargets';
 import { ResourceStore } from '../../../extension/state/resourceStore';
-import { makeConnection, NOW } from './fixtures';
+import { KINDS, makeConnection, NOW } from './fixtures';
 
 const FILE = [
   '-- the job: orders in, totals out',
@@ -44,7 +44,7 @@ describe('what a .sql file offers each deploying connection', () => {
     store.apply({
       type: 'snapshot',
       snapshot: {
-        agent: { version: '1', pid: 1, startedAt: NOW.toISOString() },
+        agent: { version: '1', pid: 1, startedAt: NOW.toISOString() }, kinds: KINDS,
         connections: [makeConnection('queue'), makeConnection('ksql', { kind: 'ksqldb', deploys: 'statement' }), makeConnection('flink', { kind: 'flink', deploys: 'script' })],
         resources: [],
         configError: null,
