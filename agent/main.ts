@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AgentInfo, type Snapshot } from '../protocol/messages';
 import { VERSION } from '../protocol/version';
+import { kindPresentations } from './backends/registry';
 import { AgentCore } from './core/agentCore';
 import { IdleExit } from './core/idleExit';
 import { interestOf, type Cadence } from './core/pollSchedule';
@@ -42,7 +43,8 @@ export async function startAgent(options: {
   collectDefaultMetrics({ register: metrics, prefix: 'pipeline_pause_agent_' });
   const core = new AgentCore({ home: paths.home, connectionsPath: paths.connections, journalPath: paths.journal, log, metrics, cadence: options.cadence });
   const info: AgentInfo = { version: VERSION, pid: process.pid, startedAt: new Date().toISOString() };
-  const snapshot = (): Snapshot => ({ agent: info, ...core.store.snapshot() });
+  const kinds = kindPresentations();
+  const snapshot = (): Snapshot => ({ agent: info, kinds, ...core.store.snapshot() });
 
   let port = 0;
   let closing: Promise<void> | null = null;

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerMessage } from '../protocol/messages';
 import type { Resource } from '../protocol/resource';
-import { makeConnection, makePause, makeResource, minutesFromNow } from '../test/unit/extension/fixtures';
+import { KINDS, makeConnection, makePause, makeResource, minutesFromNow } from '../test/unit/extension/fixtures';
 import { TreeRendering } from '../test/unit/extension/treeRendering';
 import { useVscodeStub } from '../test/unit/extension/vscodeStub';
 import { BaselineCheckout, PROJECT_ROOT } from './support/baseline';
@@ -77,7 +77,7 @@ function snapshotOf(resources: number, countingDown: number): { snapshot: Server
   );
   const queues = Array.from({ length: S3_QUEUES }, (_, n) => makeResource(`s3/queue-${n}`));
   const connections = [makeConnection('ksql', { kind: 'ksqldb' }), makeConnection('s3')];
-  return { snapshot: { type: 'snapshot', snapshot: { agent: { version: '1', pid: 1, startedAt: new Date().toISOString() }, connections, resources: [...queries, ...queues], configError: null } }, queries };
+  return { snapshot: { type: 'snapshot', snapshot: { agent: { version: '1', pid: 1, startedAt: new Date().toISOString() }, kinds: KINDS, connections, resources: [...queries, ...queues], configError: null } }, queries };
 }
 
 async function main(): Promise<void> {

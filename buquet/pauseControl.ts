@@ -2,7 +2,7 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PauseError } from '../protocol/errors';
 import { describeFromNow } from '../protocol/duration';
 import type { PauseDetails, Scope } from '../protocol/resource';
-import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../agent/backends/types';
+import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../protocol/commands';
 import { fetchServerTime, isNotFound, isPreconditionFailed, type QueueStore } from './client';
 import { decodePauseState, encodePauseState, formatTimestamp } from './controlObject';
 import { CONDITIONAL_WRITE_PROBE_KEY, describeTarget, pauseKey } from './layout';

@@ -11,7 +11,8 @@ import type { AgentPaths } from '../protocol/paths';
 import { VERSION } from '../protocol/version';
 import { loadConnections } from '../agent/config/connectionsFile';
 import { Journal } from '../agent/core/journal';
-import { PauseService } from '../agent/core/service';
+import { connectionIdentity, PauseService } from '../agent/core/service';
+import { kindPresentations } from '../agent/backends/registry';
 
 /** The same adapters as the agent, run in this process, for when no agent is running. */
 export class DirectApi implements PauseApi {
@@ -30,16 +31,15 @@ export class DirectApi implements PauseApi {
     const connections: ConnectionStatus[] = [];
     const resources: Resource[] = [];
     for (const connection of this.service.connectionList()) {
-      const { config } = connection;
       const checkedAt = new Date().toISOString();
       try {
         resources.push(...(await this.service.list(connection)));
-        connections.push({ name: config.name, kind: config.kind, status: 'ok', error: null, checkedAt });
+        connections.push({ ...connectionIdentity(connection), status: 'ok', error: null, checkedAt });
       } catch (error) {
-        connections.push({ name: config.name, kind: config.kind, status: connectionTroubleOf(error), error: (error as Error).message, checkedAt });
+        connections.push({ ...connectionIdentity(connection), status: connectionTroubleOf(error), error: (error as Error).message, checkedAt });
       }
     }
-    return { agent: { version: VERSION, pid: process.pid, startedAt: new Date().toISOString() }, connections, resources, configError: null };
+    return { agent: { version: VERSION, pid: process.pid, startedAt: new Date().toISOString() }, kinds: kindPresentations(), connections, resources, configError: null };
   }
 
   resource(id: string, options: ResourceOptions = {}): Promise<Resource> {

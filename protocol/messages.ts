@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConnectionStatus, Resource } from './resource';
+import { KindPresentations } from './presentation';
 
 export const AgentInfo = z.object({
   version: z.string(),
@@ -10,6 +11,8 @@ export type AgentInfo = z.infer<typeof AgentInfo>;
 
 export const Snapshot = z.object({
   agent: AgentInfo,
+  /** How the clients word each kind of resource (from the backends themselves). */
+  kinds: KindPresentations,
   connections: z.array(ConnectionStatus),
   resources: z.array(Resource),
   /** Set when the connections file could not be read; the agent keeps the last good one. */

@@ -152,9 +152,18 @@ export const Resource = z.object({
 });
 export type Resource = z.infer<typeof Resource>;
 
+/**
+ * What a connection deploys from a .sql file: each `CREATE ... AS SELECT` on its own
+ * (`statement`), or the whole file as one script whose INSERT INTO becomes the job (`script`).
+ */
+export const DeployUnit = z.enum(['statement', 'script']);
+export type DeployUnit = z.infer<typeof DeployUnit>;
+
 export const ConnectionStatus = z.object({
   name: z.string(),
   kind: z.string(),
+  /** Absent when the backend deploys nothing. */
+  deploys: DeployUnit.optional(),
   /**
    * slow: the backend took a request but gave no answer in time. failing: it answered, with an
    * error (refused credentials, a 400): reachable, but its state is unknown until that is fixed.

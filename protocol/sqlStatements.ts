@@ -100,6 +100,16 @@ export function deployTarget(statement: string): DeployTarget | null {
   };
 }
 
+const INSERT = /^INSERT\s+(?:INTO|OVERWRITE)\s+((?:`[^`]+`|[\w$]+)(?:\s*\.\s*(?:`[^`]+`|[\w$]+))*)/i;
+
+/** The table an `INSERT INTO|OVERWRITE t ...` writes, as written (`cat`.db.t kept whole), and where its query starts; null for any other statement. */
+export function insertTarget(statement: string): { table: string; queryAt: number } | null {
+  const code = blankLiterals(statement);
+  const leading = code.length - code.trimStart().length;
+  const match = INSERT.exec(code.slice(leading));
+  return match ? { table: match[1], queryAt: leading + match[0].length } : null;
+}
+
 /** The same statement as an in-place upgrade: `CREATE OR REPLACE ...`. */
 export function asCreateOrReplace(statement: string): string {
   const target = deployTarget(statement);

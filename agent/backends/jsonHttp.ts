@@ -9,6 +9,8 @@ export interface JsonServer {
   timeoutMs: number;
   /** The server's own words in an error body, when it has any. */
   errorMessage(body: unknown): string | null;
+  /** What an HTTP error status means for this server, when it differs from errorCodeOf's reading. */
+  errorCode?(status: number): ErrorCode;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function callJson(server: JsonServer, method: string, path: string,
   const json = parseJsonOrUndefined(text);
   if (response.ok) return json;
   const message = server.errorMessage(json) ?? `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-  throw new PauseError(errorCodeOf(response.status), `${server.server} answered ${response.status}: ${message}`);
+  throw new PauseError((server.errorCode ?? errorCodeOf)(response.status), `${server.server} answered ${response.status}: ${message}`);
 }
 
 /** A body checked against the shape the server documents; anything else is the server's fault, said so. */
@@ -44,6 +46,7 @@ export function parseBody<T extends z.ZodType>(server: JsonServer, schema: T, bo
 
 export function errorCodeOf(status: number): ErrorCode {
   if (status === 404) return 'NotFound';
+  // 409: Connect's rebalance in progress, say: the request may be retried in a moment.
   if (status === 409) return 'Conflict';
   if (status === 400) return 'BadRequest';
   if (status === 503) return 'BackendUnavailable';

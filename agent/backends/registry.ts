@@ -4,6 +4,7 @@ import { ksqlDbBackend } from './ksqldb';
 import { relationalMigratorBackend } from './migrator';
 import { queratorBackend } from './querator';
 import { s3QueueBackend } from './s3queue';
+import type { KindPresentations } from '../../protocol/presentation';
 import type { BackendDefinition } from './types';
 
 /** Every backend the agent knows; adding one is adding its folder and one line here. */
@@ -12,4 +13,9 @@ export const BACKENDS: ReadonlyArray<BackendDefinition<any>> = [s3QueueBackend, 
 
 export function findBackend(kind: string): BackendDefinition<{ name: string; kind: string }> | undefined {
   return BACKENDS.find((backend) => backend.kind === kind);
+}
+
+/** Every backend's words for its kinds of resource, as the clients get them. */
+export function kindPresentations(): KindPresentations {
+  return Object.assign({}, ...BACKENDS.map((backend) => backend.presents)) as KindPresentations;
 }

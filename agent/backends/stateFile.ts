@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { lock } from 'proper-lockfile';
+
+/** A lock older than this is taken as left by a process that died holding it. */
+const STALE_LOCK_MS = 10_000;
 
 /**
  * Writes JSON so that a reader (another process: the CLI beside the agent) sees the old file or
@@ -21,5 +25,22 @@ export async function writeJsonAtomically(path: string, value: unknown): Promise
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Runs `work` holding a lock on `path` that other processes take too (the agent and a CLI beside
+ * it), so a read-modify-write of a state file never loses a change another process made between
+ * its read and its write. The file itself need not exist yet.
+ */
+export async function withFileLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const release = await lock(path, { realpath: false, stale: STALE_LOCK_MS, retries: { retries: 100, factor: 1.2, minTimeout: 10, maxTimeout: 250 } }).catch((error: Error) => {
+    throw new Error(`cannot lock ${path} (${error.message}); another Pipeline Pause process may be stuck holding ${path}.lock: remove it if none runs`);
+  });
+  try {
+    return await work();
+  } finally {
+    await release().catch(() => undefined); // a lock taken over as stale is no longer ours to release
   }
 }

@@ -3,38 +3,9 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PeekResponse } from '../../protocol/peek';
 import type { DeployAction } from '../../protocol/deploy';
-import type { PauseDetails, Resource, Scope } from '../../protocol/resource';
-
-/** What the core asks of a pause; durations are already parsed, defaults already applied. */
-export interface PauseCommand {
-  reason: string | null;
-  pausedBy: string;
-  resumeAfterMs: number | null;
-  resumeAt: Date | null;
-  force: boolean;
-  scope: Scope | null;
-  listed?: ListedResource;
-}
-
-/**
- * Set by bulk operations: the resource as their one listing showed it (null: that listing did
- * not show it), so the check before each change reads nothing again. Left out, it is read fresh.
- */
-export type ListedResource = Resource | null;
-
-export interface ResumeCommand {
-  force: boolean;
-  scope: Scope | null;
-  /** Set by scheduled resumes: remove the pause only if it is still this version. */
-  onlyIfVersion: string | null;
-  listed?: ListedResource;
-}
-
-/** What the core asks of a stop (a pause that also shuts the workers down, e.g. Kafka Connect's PUT /stop). */
-export interface StopCommand {
-  reason: string | null;
-  pausedBy: string;
-}
+import type { PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../../protocol/commands';
+import type { KindPresentations } from '../../protocol/presentation';
+import type { DeployUnit, PauseDetails, Resource } from '../../protocol/resource';
 
 /** What the core asks of a deploy; `recreate` is the user's consent to terminate and recreate. */
 export interface DeployOptions {
@@ -49,16 +20,6 @@ export interface DeployOutcome {
   message: string;
 }
 
-export interface ResumeOutcome {
-  /** False when `onlyIfVersion` no longer matched: a newer pause replaced the scheduled one. */
-  resumed: boolean;
-  previous: PauseDetails | null;
-  /**
-   * Set when a scheduled resume came early by the backend's own clock (ours may differ): how
-   * long until resume_at there. Nothing was changed; ask again then.
-   */
-  notYetMs?: number;
-}
 
 /**
  * How closely someone watches a connection: `watched` while an editor shows the view in a focused
@@ -150,5 +111,9 @@ export interface BackendDefinition<Config extends { name: string; kind: string }
   configSchema: z.ZodObject & z.ZodType<Config>;
   /** Default `backend`. */
   pauseDetails?: PauseDetailsStore;
+  /** How the clients word each kind of resource this backend lists, by resource kind. */
+  presents: KindPresentations;
+  /** Set by backends whose adapter implements `deploy`: what of a .sql file the editor sends it. */
+  deploys?: DeployUnit;
   create(config: Config, context: AdapterContext): BackendAdapter;
 }

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { describeFromNow } from '../../protocol/duration';
 import { PauseError } from '../../protocol/errors';
 import type { PauseDetails, Resource } from '../../protocol/resource';
-import type { BackendAdapter, DeployOptions, GetOptions, ListContext, DeployOutcome, PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../backends/types';
+import type { BackendAdapter, DeployOptions, GetOptions, ListContext, DeployOutcome } from '../backends/types';
+import type { PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../../protocol/commands';
 import type { Journal, JournalEntry } from './journal';
 
 /** Who paused, when the backend shows a pause that no entry of ours explains. */
@@ -110,8 +111,9 @@ export class JournalPauseDetails implements BackendAdapter {
       throw alreadyPaused(current, active ? toDetails(active) : null);
     }
     const details = this.newDetails(command);
-    await this.inner.pause(name, command);
-    return details;
+    // A backend's own name for what it holds (a Flink savepoint) is the better version: it goes in the journal.
+    const held = await this.inner.pause(name, command);
+    return held.version ? { ...details, version: held.version } : details;
   }
 
   async resume(name: string, command: ResumeCommand): Promise<ResumeOutcome> {

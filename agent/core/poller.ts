@@ -4,7 +4,7 @@ import { connectionTroubleOf } from '../../protocol/errors';
 import type { Resource } from '../../protocol/resource';
 import type { Interest, ListContext } from '../backends/types';
 import { DEFAULT_CADENCE, effectiveInterest, firstListingDelay, interestRose, nextListingDelay, type Cadence } from './pollSchedule';
-import type { Connection } from './service';
+import { connectionIdentity, type Connection } from './service';
 import type { StateStore } from './stateStore';
 
 /** How many connections list at once; the rest wait their turn (1,000 connections must not mean 4,800 requests in flight). */
@@ -67,7 +67,7 @@ export class Poller {
     this.stopped = false;
     for (const connection of connections) {
       const name = connection.config.name;
-      this.options.store.setConnection({ name, kind: connection.config.kind, status: 'connecting', error: null, checkedAt: null });
+      this.options.store.setConnection({ ...connectionIdentity(connection), status: 'connecting', error: null, checkedAt: null });
       const loop: Loop = { connection, timer: null, running: null, fastUntil: 0, relist: false };
       this.loops.set(name, loop);
       this.arm(loop, firstListingDelay(this.intervalOf(connection) ?? this.cadence.watchedMs, this.random, connections.length, this.concurrency));
@@ -129,7 +129,8 @@ export class Poller {
   }
 
   private async listOnce(loop: Loop, reason: ListContext['reason']): Promise<void> {
-    const { name, kind } = loop.connection.config;
+    const { name } = loop.connection.config;
+    const identity = connectionIdentity(loop.connection);
     let finished = false;
     const context: ListContext = {
       reason,
@@ -143,7 +144,7 @@ export class Poller {
       const resources = await this.options.list(loop.connection, context);
       finished = true;
       if (!this.current(loop)) return;
-      this.options.store.setConnection({ name, kind, status: 'ok', error: null, checkedAt: new Date().toISOString() });
+      this.options.store.setConnection({ ...identity, status: 'ok', error: null, checkedAt: new Date().toISOString() });
       this.options.store.replaceResources(name, resources);
       this.options.onListed(name, resources);
     } catch (error) {
@@ -153,7 +154,7 @@ export class Poller {
       const status = connectionTroubleOf(error);
       const previous = this.options.store.snapshot().connections.find((c) => c.name === name);
       if (previous?.status !== status) this.options.log.warn({ connection: name, err: message }, `connection ${status}`);
-      this.options.store.setConnection({ name, kind, status, error: message, checkedAt: new Date().toISOString() });
+      this.options.store.setConnection({ ...identity, status, error: message, checkedAt: new Date().toISOString() });
       this.options.store.markUnknown(name, message, status);
     }
   }

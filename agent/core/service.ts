@@ -6,10 +6,11 @@ import type { DeployRequest } from '../../protocol/deploy';
 import { isPermanentRefusal, PauseError } from '../../protocol/errors';
 import { upstreamOf } from '../../protocol/lineage';
 import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
-import { resourceId, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
+import { resourceId, type ConnectionStatus, type DeployUnit, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
 import type { PeekRequest, PeekResponse } from '../../protocol/peek';
 import { findBackend } from '../backends/registry';
-import { FRESH_LISTING, type BackendAdapter, type GetOptions, type DeployOutcome, type ListContext, type ListedResource, type PauseCommand, type ResumeOutcome } from '../backends/types';
+import { FRESH_LISTING, type BackendAdapter, type DeployOutcome, type GetOptions, type ListContext } from '../backends/types';
+import type { ListedResource, PauseCommand, ResumeOutcome } from '../../protocol/commands';
 import type { ConnectionConfig } from '../config/connectionsFile';
 import { runBulk, type BulkItem, type BulkProgress } from './bulk';
 import type { Journal, JournalEntry } from './journal';
@@ -19,8 +20,14 @@ import { groupMembers, groupsTargeting, newPauseGroup, withPauseGroups } from '.
 export interface Connection {
   config: ConnectionConfig;
   adapter: BackendAdapter;
+  deploys?: DeployUnit;
 }
 
+/** What every status of a connection says about it, whatever its health. */
+export function connectionIdentity(connection: Connection): Pick<ConnectionStatus, 'name' | 'kind' | 'deploys'> {
+  const { name, kind } = connection.config;
+  return connection.deploys ? { name, kind, deploys: connection.deploys } : { name, kind };
+}
 
 /**
  * Pause and resume across every configured backend, with journaling. The agent and the CLI
@@ -44,7 +51,7 @@ export class PauseService {
       const adapter = backend.create(config, { log, metrics: this.deps.metrics, role: this.deps.via, home: this.deps.home });
       // Backends that keep no pause details get them from the journal, in one place for all.
       const wrapped = backend.pauseDetails === 'agent' ? new JournalPauseDetails(adapter, this.deps.journal, this.deps.via, log) : adapter;
-      this.connections.set(config.name, { config, adapter: wrapped });
+      this.connections.set(config.name, { config, adapter: wrapped, deploys: backend.deploys });
     }
     await Promise.all([...previous.values()].map((c) => c.adapter.close().catch(() => undefined)));
   }

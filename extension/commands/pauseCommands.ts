@@ -6,7 +6,7 @@ import { isPausable } from '../state/resourcePredicates';
 import { readableTime } from '../text/markdown';
 import type { TreeNode } from '../tree/treeNodes';
 import type { CommandContext } from './commandUi';
-import { MIGRATOR_PAUSE_WARNING, pauseConfirmation } from './pauseConfirmation';
+import { pauseConfirmation } from './pauseConfirmation';
 import { autoResumeMoment, parseUntil, PAUSE_FOR_CHOICES, type AutoResume } from './pauseTime';
 import { requireAllOk, runWithRetry } from './runAction';
 import { targetConnection, targetResource } from './targets';
@@ -47,7 +47,7 @@ export async function pauseCommand(ctx: CommandContext, node: TreeNode | undefin
     Object.assign(request, autoResume);
   }
   const resumesAt = autoResumeMoment(request, ctx.now());
-  const confirmation = pauseConfirmation(resource, pauseRisk(resource, resumesAt, ctx.now(), ctx.dataLossWarningMs()), resumesAt, ctx.now());
+  const confirmation = pauseConfirmation(resource, ctx.store.presentation(resource.kind), pauseRisk(resource, resumesAt, ctx.now(), ctx.dataLossWarningMs()), resumesAt, ctx.now());
   if (confirmation && !(await ctx.ui.confirm(confirmation.title, confirmation.detail, confirmation.action))) return;
   await runWithRetry(ctx, { progress: `Pausing ${resource.id}`, failure: `Could not pause ${resource.id}` }, (api) => api.pause(resource.id, request));
 }
@@ -57,7 +57,12 @@ export async function pauseAllCommand(ctx: CommandContext, node: TreeNode | unde
   if (!connection) return;
   const running = ctx.store.resourcesOf(connection).filter(isPausable);
   const risks = running.map((r) => pauseRisk(r, null, ctx.now(), ctx.dataLossWarningMs())).filter((risk): risk is string => risk !== null);
-  const warnings = running.some((r) => r.kind === 'relational-migrator') ? [`Relational Migrator: ${MIGRATOR_PAUSE_WARNING}`] : [];
+  // Each kind that always asks before a pause says its warning once.
+  const asking = new Map(running.flatMap((r) => {
+    const words = ctx.store.presentation(r.kind);
+    return words.confirmPause ? [[words.title, words.confirmPause.warning] as const] : [];
+  }));
+  const warnings = [...asking].map(([title, warning]) => `${title}: ${warning}`);
   const detail = [`This pauses: ${running.map((r) => r.name).join(', ') || 'nothing running right now'}.`, ...warnings, ...risks].join('\n\n');
   if (!(await ctx.ui.confirm(`Pause all resources in ${connection}?`, detail, 'Pause All'))) return;
   await runWithRetry(ctx, { progress: `Pausing all of ${connection}`, failure: `Could not pause all of ${connection}` }, async (api, report) => {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Command } from '../constants';
 import type { ResourceStore } from '../state/resourceStore';
-import { deployables, ksqlConnections } from './deployTargets';
+import { deployables, deployConnections, UNIT_WORDING } from './deployTargets';
 
 /** What a lens passes to the deploy command: which statement (by offset) and where to. */
 export interface DeployArgs {
@@ -12,7 +12,7 @@ export interface DeployArgs {
 
 export const SQL_FILES: vscode.DocumentSelector = { pattern: '**/*.{sql,ksql}' };
 
-/** "Deploy to <connection>" above each CREATE ... AS SELECT, one lens per ksqlDB connection. */
+/** "Deploy to <connection>" above each statement a connection can deploy, one lens per such connection. */
 export class DeployCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
@@ -20,9 +20,9 @@ export class DeployCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
   private readonly unsubscribe: () => void;
 
   constructor(private readonly store: ResourceStore) {
-    // Lenses depend only on the set of ksqlDB connections, not on every pushed resource change.
+    // Lenses depend only on the set of deploying connections, not on every pushed resource change.
     this.unsubscribe = store.onDidChange(() => {
-      const now = ksqlConnections(store).join('\n');
+      const now = JSON.stringify(deployConnections(store));
       if (now === this.shown) return;
       this.shown = now;
       this.emitter.fire();
@@ -30,16 +30,14 @@ export class DeployCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const connections = ksqlConnections(this.store);
-    if (!connections.length) return [];
-    return deployables(document.getText()).flatMap((statement) => {
-      const start = document.positionAt(statement.start);
-      const range = new vscode.Range(start, start);
-      return connections.map((connection) => {
-        const args: DeployArgs = { uri: document.uri.toString(), offset: statement.start, connection };
-        return new vscode.CodeLens(range, { title: `$(cloud-upload) Deploy to ${connection}`, tooltip: `Run this ${statement.target.what} statement on ${connection}, upgrading its query in place when ksqlDB can`, command: Command.deployStatement, arguments: [args] });
-      });
-    });
+    const text = document.getText();
+    return deployConnections(this.store).flatMap(({ name: connection, unit }) =>
+      deployables(text, unit).map((deployable) => {
+        const start = document.positionAt(deployable.anchor.start);
+        const args: DeployArgs = { uri: document.uri.toString(), offset: deployable.anchor.start, connection };
+        return new vscode.CodeLens(new vscode.Range(start, start), { title: `$(cloud-upload) Deploy to ${connection}`, tooltip: UNIT_WORDING[unit].lensTooltip(deployable, connection), command: Command.deployStatement, arguments: [args] });
+      }),
+    );
   }
 
   dispose(): void {

@@ -2,8 +2,6 @@ import * as vscode from 'vscode';
 import type { StatementProblem } from './deployFlow';
 import { problemPosition } from './problemPosition';
 
-const SOURCE = 'ksqlDB';
-
 /**
  * The server's errors as problems on the statements they are about. One problem per statement;
  * it goes away on the next successful deploy of that statement or when the statement is edited.
@@ -14,12 +12,13 @@ export class DeployDiagnostics implements vscode.Disposable {
   private readonly marked = new Map<string, Array<{ statement: vscode.Range; diagnostic: vscode.Diagnostic }>>();
   private readonly listener = vscode.workspace.onDidChangeTextDocument((event) => this.edited(event));
 
-  show(document: vscode.TextDocument, statement: vscode.Range, problem: StatementProblem): void {
+  /** `source` names the connection whose server refused the statement. */
+  show(document: vscode.TextDocument, statement: vscode.Range, problem: StatementProblem, source: string): void {
     const at = problemPosition(statement.start, problem.line, problem.column);
     const position = at ? document.validatePosition(new vscode.Position(at.line, at.character)) : null;
     const range = position ? (document.getWordRangeAtPosition(position) ?? new vscode.Range(position, position.translate(0, 1))) : statement;
     const diagnostic = new vscode.Diagnostic(range, problem.message, vscode.DiagnosticSeverity.Error);
-    diagnostic.source = SOURCE;
+    diagnostic.source = source;
     this.set(document.uri, [...this.entries(document.uri).filter((e) => !e.statement.intersection(statement)), { statement, diagnostic }]);
   }
 

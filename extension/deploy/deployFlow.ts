@@ -3,10 +3,10 @@ import { PauseError } from '../../protocol/errors';
 import type { CommandContext } from '../commands/commandUi';
 import { OPEN_LOG } from '../commands/runAction';
 
-/** Where the server's complaint about a statement goes: its line and column when ksqlDB gave them. */
+/** Where the server's complaint about a statement goes: its line and column when the server gave them. */
 export interface StatementProblem {
   message: string;
-  /** 1-based, relative to the statement's first character, as ksqlDB reports `line L:C`. */
+  /** 1-based, relative to the first character of what was sent, as ksqlDB reports `line L:C`. */
   line: number | null;
   column: number | null;
 }
@@ -24,8 +24,8 @@ export const RECREATE = 'Terminate and Recreate';
 const STATEMENT_FAILURES = new Set(['BadRequest', 'BackendError', 'Conflict']);
 
 /**
- * Deploys one statement: in place when ksqlDB can; when it cannot, asks before terminating and
- * recreating (the query's state is dropped). The server's errors land on the statement.
+ * Deploys one statement or script: in place when the server can; when it cannot, asks before
+ * terminating and recreating (the query's state is dropped). The server's errors land on the statement.
  */
 export async function deployFlow(ctx: CommandContext, connection: string, statement: string, editor: DeployEditor): Promise<DeployResponse | undefined> {
   const attempt = (recreate: boolean) => ctx.ui.withProgress(`Deploying to ${connection}`, () => ctx.api().deploy(connection, { statement, recreate }));
@@ -36,8 +36,8 @@ export async function deployFlow(ctx: CommandContext, connection: string, statem
     } catch (error) {
       if (!(error instanceof PauseError && error.code === 'RecreateRequired')) throw error;
       const queryId = String(error.details?.queryId ?? 'the query');
-      const sources = String(error.details?.sources || 'its source');
-      const detail = `Its state is dropped and it reprocesses ${sources} from the earliest offset.\n\nksqlDB: ${String(error.details?.reason ?? error.message)}`;
+      const consequence = String(error.details?.consequence ?? 'Its state is dropped.');
+      const detail = `${consequence}\n\n${connection}: ${String(error.details?.reason ?? error.message)}`;
       if (!(await ctx.ui.confirm(`Terminate and recreate ${queryId}?`, detail, RECREATE))) return undefined;
       result = await attempt(true);
     }

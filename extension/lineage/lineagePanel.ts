@@ -91,7 +91,7 @@ export class LineagePanel implements vscode.Disposable {
 
   private svg(): string {
     if (!this.selected || !this.store.resource(this.selected)) return '<p class="legend">This resource is not listed by the agent right now.</p>';
-    return lineageSvg(pipelineOf(this.store.resources(), this.selected), { selected: this.selected, now: new Date() });
+    return lineageSvg(pipelineOf(this.store.resources(), this.selected), { selected: this.selected, now: new Date(), words: (kind) => this.store.presentation(kind) });
   }
 
   private title(): string {

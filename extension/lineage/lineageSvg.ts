@@ -2,7 +2,7 @@ import type { LineageEdge, LineageGraph, LineageNode } from '../../protocol/line
 import type { Resource } from '../../protocol/resource';
 import { isHeld, isPaused, stateLabel } from '../state/resourcePredicates';
 import { timeLeft } from '../text/timeLeft';
-import { kindLabels } from '../tree/kindLabels';
+import type { KindPresentation } from '../../protocol/presentation';
 import { layeredLayout, NODE_HEIGHT, NODE_WIDTH, type Placed } from './layout';
 
 /**
@@ -11,7 +11,14 @@ import { layeredLayout, NODE_HEIGHT, NODE_WIDTH, type Placed } from './layout';
  * topics as pills, edges labelled with the backlog of the read. Colors come from CSS classes
  * (media/lineage.css) bound to the editor's theme variables, so nothing here names a color.
  */
-export function lineageSvg(graph: LineageGraph, options: { selected: string | null; now: Date }): string {
+export interface LineageSvgOptions {
+  selected: string | null;
+  now: Date;
+  /** How the agent's backends word each kind of resource. */
+  words: (kind: string) => KindPresentation;
+}
+
+export function lineageSvg(graph: LineageGraph, options: LineageSvgOptions): string {
   const layout = layeredLayout(
     graph.nodes.map((n) => n.id),
     graph.edges,
@@ -49,7 +56,7 @@ function edgeMarkup(edge: LineageEdge, from: Placed | undefined, to: Placed | un
   return `<g class="edge${edge.pending ? ' behind' : ''}" data-from="${escape(edge.from)}" data-to="${escape(edge.to)}"><path d="M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}" marker-end="url(#arrow)"/>${text}</g>`;
 }
 
-function nodeMarkup(node: LineageNode, at: Placed, options: { selected: string | null; now: Date }): string {
+function nodeMarkup(node: LineageNode, at: Placed, options: LineageSvgOptions): string {
   const selected = node.id === options.selected ? ' selected' : '';
   const attrs = `data-id="${escape(node.id)}" transform="translate(${at.x},${at.y})" tabindex="0" role="button"`;
   if (node.type === 'dataset') {
@@ -65,24 +72,25 @@ function nodeMarkup(node: LineageNode, at: Placed, options: { selected: string |
   const atRisk = resource.backlog.dataLossAt !== null && isHeld(resource);
   const classes = ['node', 'resource', `state-${resource.state}`, paused ? 'paused' : '', atRisk ? 'at-risk' : ''].filter(Boolean).join(' ');
   const deadline = deadlineText(resource, options.now);
+  const words = options.words(resource.kind);
   const lines = [
     `<text class="name" x="10" y="20">${escape(clip(resource.name, 24))}</text>`,
-    `<text class="kind" x="10" y="36">${escape(kindLabels(resource).title || resource.kind)} · ${escape(resource.connection)}</text>`,
+    `<text class="kind" x="10" y="36">${escape(words.title)} · ${escape(resource.connection)}</text>`,
     `<text class="state" x="10" y="54">${escape(stateLabel(resource.state))}</text>`,
     deadline ? `<text class="deadline" x="10" y="71">${escape(deadline)}</text>` : '',
     paused ? `<g class="badge"><rect x="${NODE_WIDTH - 58}" y="6" width="50" height="16" rx="8"/><text x="${NODE_WIDTH - 33}" y="18" text-anchor="middle">paused</text></g>` : '',
   ];
-  return `<g class="${classes}${selected}" ${attrs}><title>${escape(tooltip(resource, deadline))}</title><rect width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="4"/>${lines.join('')}</g>`;
+  return `<g class="${classes}${selected}" ${attrs}><title>${escape(tooltip(resource, words, deadline))}</title><rect width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="4"/>${lines.join('')}</g>`;
 }
 
-function tooltip(resource: Resource, deadline: string | null): string {
-  const lines = [`${resource.id} (${kindLabels(resource).title || resource.kind}): ${stateLabel(resource.state)}`];
+function tooltip(resource: Resource, words: KindPresentation, deadline: string | null): string {
+  const lines = [`${resource.id} (${words.title}): ${stateLabel(resource.state)}`];
   if (resource.pause) {
     lines.push(`Paused by ${resource.pause.pausedBy} at ${resource.pause.pausedAt}`);
     lines.push(`Reason: ${resource.pause.reason ?? '(none given)'}`);
     if (resource.pause.resumeAt) lines.push(`Auto-resume at ${resource.pause.resumeAt}`);
   }
-  if (resource.backlog.pending !== null) lines.push(`${kindLabels(resource).pending}: ${resource.backlog.pending}`);
+  if (resource.backlog.pending !== null) lines.push(`${words.pending}: ${resource.backlog.pending}`);
   if (deadline) lines.push(deadline.replace(/^data lost/, 'Data lost'));
   if (resource.lastError) lines.push(`Error: ${resource.lastError}`);
   return lines.join('\n');

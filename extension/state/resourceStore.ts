@@ -1,4 +1,5 @@
 import type { ServerMessage } from '../../protocol/messages';
+import { presentationOf, type KindPresentation, type KindPresentations } from '../../protocol/presentation';
 import type { ConnectionStatus, Resource } from '../../protocol/resource';
 
 /**
@@ -12,6 +13,7 @@ export type StoreChange = { type: 'all' } | { type: 'connection'; name: string }
 export class ResourceStore {
   private connectionMap = new Map<string, ConnectionStatus>();
   private resourceMap = new Map<string, Resource>();
+  private kinds: KindPresentations = {};
   private listeners = new Set<(change: StoreChange) => void>();
   /** Each connection's resources in order, sorted once per change: a refreshed tree asks per row. */
   private byConnection: Map<string, Resource[]> | null = null;
@@ -27,6 +29,7 @@ export class ResourceStore {
   apply(message: ServerMessage): void {
     switch (message.type) {
       case 'snapshot':
+        this.kinds = message.snapshot.kinds;
         this.connectionMap = new Map(message.snapshot.connections.map((c) => [c.name, c]));
         this.resourceMap = new Map(message.snapshot.resources.map((r) => [r.id, r]));
         this.configError = message.snapshot.configError;
@@ -64,6 +67,11 @@ export class ResourceStore {
     this.resourceMap.clear();
     this.configError = null;
     this.emit({ type: 'all' });
+  }
+
+  /** How the agent's backends word this kind of resource. */
+  presentation(kind: string): KindPresentation {
+    return presentationOf(this.kinds, kind);
   }
 
   /** Connections in the agent's order. */

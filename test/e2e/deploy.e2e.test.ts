@@ -122,7 +122,7 @@ describe('extension in code-server: deploy a ksqlDB statement from a .sql file',
     await workbench.page.keyboard.type('O'); // FRM -> FROM
     await waitUntil('the problem to go with the edit', async () => ((await problems(workbench.page)).length === 0 ? true : undefined), async () => `problems ${list(await problems(workbench.page))}`, 10_000);
 
-    await workbench.runCommand('Pipeline Pause: Deploy Statement to ksqlDB...');
+    await workbench.runCommand('Pipeline Pause: Deploy SQL...');
     const notification = await workbench.waitForNotification(/^Created ksql\/CSAS_BROKEN_ORDERS_\d+$/, PUSH_TIMEOUT_MS);
     const queryId = notification.message.slice('Created ksql/'.length);
     assert.ok((await showQueries()).some(([id, text]) => id === queryId && /SELECT ID FROM ORDERS;$/.test(text)), 'the edited statement runs on the server');

@@ -399,10 +399,10 @@ describe('Kafka Connect connectors through the agent (real Connect 4.3.1 worker,
     const before = (await new Journal(home.paths.journal).read()).length;
     for (const action of ['pause', 'resume', 'stop']) {
       const result = await cli(home, [action, `cluster/${name}`], { useAgent: true });
-      assert.deepEqual([result.code, result.stderr], [2, `error: Kafka Connect (${connectService().url}) answered 404: Unknown connector ${name}`], action);
+      assert.deepEqual([result.code, result.stderr], [2, `error: Kafka Connect at ${connectService().url} answered 404: Unknown connector ${name}`], action);
     }
     const status = await cli(home, ['status', `cluster/${name}`], { useAgent: true });
-    assert.deepEqual([status.code, status.stderr], [2, `error: Kafka Connect (${connectService().url}) answered 404: No status found for connector ${name}`]);
+    assert.deepEqual([status.code, status.stderr], [2, `error: Kafka Connect at ${connectService().url} answered 404: No status found for connector ${name}`]);
     await assert.rejects(client.pause(`cluster/${name}`, {}), new RegExp(`answered 404: Unknown connector ${name}$`));
     assert.equal((await new Journal(home.paths.journal).read()).length, before);
   });

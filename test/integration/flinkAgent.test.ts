@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
 import { AgentClient } from '../../client/agentClient';
-import { agentPaths } from '../../protocol/paths';
+import { agentPaths, type AgentPaths } from '../../protocol/paths';
 import type { Resource } from '../../protocol/resource';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { jobState, openSession, runStatement } from '../support/flinkSql';
@@ -34,6 +34,7 @@ describe('Flink SQL jobs through the agent (real Flink 2.2 session cluster and S
   let agent: TestAgent;
   let client: AgentClient;
   let dir: string;
+  let paths: AgentPaths;
   const cancelOnExit: string[] = [];
 
   const kafkaTable = (name: string, topic: string, source: boolean) =>
@@ -82,7 +83,7 @@ describe('Flink SQL jobs through the agent (real Flink 2.2 session cluster and S
     admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [input, middle, output].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true });
-    const paths = agentPaths({ home: mkdtempSync(join(tmpdir(), 'pp-home-flink-')) });
+    paths = agentPaths({ home: mkdtempSync(join(tmpdir(), 'pp-home-flink-')) });
     const writeConnections = (connections: object[]) => writeFileSync(paths.connections, JSON.stringify({ connections }, null, 2));
     home = { paths, writeConnections };
     writeConnections([
@@ -145,6 +146,10 @@ describe('Flink SQL jobs through the agent (real Flink 2.2 session cluster and S
     const shown = await waitForResource(upper, 'paused with who and why', (resource) => resource.state === 'paused' && resource.pause?.pausedBy === 'dana');
     assert.equal(shown.pause?.reason, 'changing the downstream job');
     assert.equal(shown.capabilities.resume, true);
+    // The ledger keeps the savepoint beside who, why and until.
+    const journaled = readFileSync(paths.journal, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { action: string; resource: string; version: string; pausedBy: string; reason: string; resumeAt: string | null });
+    const entry = journaled.filter((line) => line.action === 'pause' && line.resource === `flink/${upper}`).at(-1);
+    assert.deepEqual([entry?.version, entry?.pausedBy, entry?.reason, entry?.resumeAt !== null], [String(paused.resource.stateDetail).replace(/^stopped with savepoint /, ''), 'dana', 'changing the downstream job', true]);
 
     await produce(Array.from({ length: 60 }, (_, index) => `after-${index}`));
     await sleep(3000);
@@ -186,6 +191,15 @@ describe('Flink SQL jobs through the agent (real Flink 2.2 session cluster and S
   it('upgrading a running job keeps its state from a savepoint, or says RecreateRequired and puts the old script back', async () => {
     const before = (await flinkJobs()).find((job) => job.name === exclaim && job.state === 'RUNNING');
     assert.ok(before);
+    // A script Flink refuses is refused while planning: the running job is not even stopped.
+    const broken = exclaimScript('?').replace('FROM mid;', 'FROM nowhere;');
+    await assert.rejects(client.deploy('flink', { statement: broken }), (error: Error & { code?: string; details?: Record<string, unknown> }) => {
+      assert.equal(error.code, 'BadRequest');
+      assert.match(error.message, /Object 'nowhere' not found/);
+      assert.deepEqual(error.details, { line: 16, column: 28 });
+      return true;
+    });
+    assert.deepEqual((await flinkJobs()).filter((job) => job.name === exclaim && job.state === 'RUNNING').map((job) => job.jid), [before.jid], 'the refused script left the job running untouched');
     // A plan Flink cannot map the old state onto: the old job is restored and keeps running.
     const changed = exclaimScript('?').replace(`SELECT CONCAT(v, '?') FROM mid;`, `SELECT CONCAT(v, '?') FROM mid WHERE v <> 'skip';`);
     const outcome = await client.deploy('flink', { statement: changed }).then(

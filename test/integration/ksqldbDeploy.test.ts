@@ -110,7 +110,7 @@ describe('deploying ksqlDB statements through the agent (ksqlDB stand-in, real K
     const refused = await deployFailure(changed);
     assert.equal(refused.code, 'RecreateRequired');
     assert.match(refused.message, /Query is not upgradeable\. Plan step of type StreamAggregate must have matching aggregationFunctions\. Values differ: \[COUNT\(ROWTIME\)\] vs\. \[COUNT\(ROWTIME\), SUM\(AMOUNT\)\]/);
-    assert.deepEqual([refused.details?.queryId, refused.details?.sources], [counted.queryId, 'VALID']);
+    assert.deepEqual([refused.details?.queryId, refused.details?.consequence], [counted.queryId, 'Its state is dropped and it reprocesses VALID from the earliest offset.']);
     assert.deepEqual(await serverState(), before, 'nothing changed on the server');
     assert.deepEqual(
       agent.logs.filter((l) => l.msg === 'deploy refused').map((l) => [l.code, l.recreate]),

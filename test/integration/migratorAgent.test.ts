@@ -196,7 +196,7 @@ describe('Relational Migrator sync jobs through the agent (Relational Migrator s
 
   it("surfaces the Migrator's error bodies: unknown job, a refusal it makes itself, and pre-2026 status codes", async () => {
     const unknown = await cli(home, ['pause', 'migrator/no-such-job'], { useAgent: true });
-    assert.deepEqual([unknown.code, unknown.stderr], [2, `error: Relational Migrator (${standIn.url}) answered 404: Job not found (There is no sync job with id no-such-job)`]);
+    assert.deepEqual([unknown.code, unknown.stderr], [2, `error: Relational Migrator at ${standIn.url} answered 404: Job not found (There is no sync job with id no-such-job)`]);
 
     // The connection says Kafka (the default), the Migrator says otherwise: its own answer is shown.
     const job = standIn.submit({ projectId: 'billing' });
@@ -207,7 +207,7 @@ describe('Relational Migrator sync jobs through the agent (Relational Migrator s
       const refused = await cli(home, ['pause', id(job)], { useAgent: true });
       assert.deepEqual(
         [refused.code, refused.stderr],
-        [1, `error: Relational Migrator (${standIn.url}) answered 400: Job cannot be paused (Pausing a sync job requires Relational Migrator to run with Kafka support)`],
+        [1, `error: Relational Migrator at ${standIn.url} answered 400: Job cannot be paused (Pausing a sync job requires Relational Migrator to run with Kafka support)`],
       );
       assert.equal(standInJob(job).cdcStatus, 'RUNNING');
     } finally {
@@ -219,9 +219,9 @@ describe('Relational Migrator sync jobs through the agent (Relational Migrator s
     standIn.kafka = false;
     try {
       const legacy = await cli(home, ['status', 'migrator/no-such-job'], { useAgent: true });
-      assert.deepEqual([legacy.code, legacy.stderr], [1, `error: Relational Migrator (${standIn.url}) answered 434: Job not found (There is no sync job with id no-such-job)`]);
+      assert.deepEqual([legacy.code, legacy.stderr], [1, `error: Relational Migrator at ${standIn.url} answered 434: Job not found (There is no sync job with id no-such-job)`]);
       const refused = await cli(home, ['pause', id(job)], { useAgent: true });
-      assert.deepEqual([refused.code, refused.stderr], [1, `error: Relational Migrator (${standIn.url}) answered 470: Job cannot be paused (Pausing a sync job requires Relational Migrator to run with Kafka support)`]);
+      assert.deepEqual([refused.code, refused.stderr], [1, `error: Relational Migrator at ${standIn.url} answered 470: Job cannot be paused (Pausing a sync job requires Relational Migrator to run with Kafka support)`]);
     } finally {
       standIn.legacyErrorCodes = false;
       standIn.kafka = true;
@@ -257,7 +257,7 @@ describe('Relational Migrator sync jobs through the agent (Relational Migrator s
       const late = await cli(home, ['pause', id(racing)], { useAgent: true });
       assert.deepEqual(
         [late.code, late.stderr],
-        [1, `error: Relational Migrator (${standIn.url}) answered 400: Job cannot be paused (The job is not in its CDC stage; its cdcStatus is COMPLETING)`],
+        [1, `error: Relational Migrator at ${standIn.url} answered 400: Job cannot be paused (The job is not in its CDC stage; its cdcStatus is COMPLETING)`],
       );
     } finally {
       standIn.onRequest = null;
@@ -312,13 +312,13 @@ describe('Relational Migrator sync jobs through the agent (Relational Migrator s
     await row(job, 'pausable', (r) => r.capabilities.pause);
     const base = `${standIn.url}/api/v1/jobs`;
     const connection = await waitFor('the pasted-url connection to report its error', async () => (await client.snapshot()).connections.find((c) => c.name === 'pasted-url' && c.error !== null));
-    assert.match(connection.error ?? '', new RegExp(`^Relational Migrator \\(${base.replace(/[.]/g, '\\.')}\\) answered 404: Not found \\(There is no API endpoint GET /api/v1/jobs/api/v1/jobs\\)$`));
+    assert.match(connection.error ?? '', new RegExp(`^Relational Migrator at ${base.replace(/[.]/g, '\\.')} answered 404: Not found \\(There is no API endpoint GET /api/v1/jobs/api/v1/jobs\\)$`));
     const route = `/api/v1/jobs/api/v1/jobs/${String(job.id)}`;
     const status = await cli(home, ['status', id(job, 'pasted-url')], { useAgent: true });
-    assert.deepEqual([status.code, status.stderr], [2, `error: Relational Migrator (${base}) answered 404: Not found (There is no API endpoint GET ${route})`]);
+    assert.deepEqual([status.code, status.stderr], [2, `error: Relational Migrator at ${base} answered 404: Not found (There is no API endpoint GET ${route})`]);
     const before = pauseCalls().length;
     const paused = await cli(home, ['pause', id(job, 'pasted-url')], { useAgent: true });
-    assert.deepEqual([paused.code, paused.stderr], [2, `error: Relational Migrator (${base}) answered 404: Not found (There is no API endpoint GET ${route})`]);
+    assert.deepEqual([paused.code, paused.stderr], [2, `error: Relational Migrator at ${base} answered 404: Not found (There is no API endpoint GET ${route})`]);
     assert.equal(pauseCalls().length, before, 'no pause call was made');
     assert.deepEqual([standInJob(job).status, standInJob(job).cdcStatus], ['RUNNING', 'RUNNING']);
     assert.deepEqual((await new Journal(home.paths.journal).read()).filter((e) => e.resource === id(job, 'pasted-url')), []);

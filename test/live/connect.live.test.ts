@@ -39,7 +39,7 @@ describe(`live Kafka Connect (${url || 'CONNECT_URL not set'})`, function () {
   it("answers an unknown connector with the worker's own 404 message", async () => {
     const name = `pipeline-pause-live-nope-${Date.now()}`;
     const paused = await run('pause', `live/${name}`);
-    assert.deepEqual([paused.code, paused.stderr], [2, `error: Kafka Connect (${url.replace(/\/+$/, '')}) answered 404: Unknown connector ${name}`]);
+    assert.deepEqual([paused.code, paused.stderr], [2, `error: Kafka Connect at ${url.replace(/\/+$/, '')} answered 404: Unknown connector ${name}`]);
   });
 
   it('pauses, resumes, stops and resumes CONNECT_LIVE_CONNECTOR', async function () {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { PauseError } from '../../../protocol/errors';
-import { httpFailure } from '../httpFailure';
+import { callJson, parseBody, type JsonServer } from '../jsonHttp';
 import type { SourceOffset } from './sourceOffsets';
 
 /** Connector and task states as Kafka Connect reports them (STOPPED: connectors only, 3.5+). */
@@ -38,12 +37,11 @@ const ErrorBody = z.object({ error_code: z.number().int(), message: z.string() }
  */
 export class ConnectRest {
   readonly baseUrl: string;
+  private readonly server: JsonServer;
 
-  constructor(
-    url: string,
-    private readonly timeoutMs: number,
-  ) {
+  constructor(url: string, timeoutMs: number) {
     this.baseUrl = url.replace(/\/+$/, '');
+    this.server = { server: `Kafka Connect at ${this.baseUrl}`, baseUrl: this.baseUrl, timeoutMs, errorMessage };
   }
 
   async expanded(): Promise<ExpandedConnectors> {
@@ -88,46 +86,16 @@ export class ConnectRest {
   }
 
   private parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.output<T> {
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new PauseError('BackendError', `Kafka Connect at ${this.baseUrl} answered ${what} with a body this agent does not understand`);
-    return parsed.data;
+    return parseBody(this.server, schema, body, what);
   }
 
-  private async call(method: string, path: string): Promise<unknown> {
-    let response: Response;
-    let text: string;
-    try {
-      // The deadline covers the body too: a worker can answer the headers and then go silent.
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      text = await response.text();
-    } catch (error) {
-      throw httpFailure(error, { server: `Kafka Connect at ${this.baseUrl}`, timeoutMs: this.timeoutMs, changes: method !== 'GET' });
-    }
-    const json = text ? safeJson(text) : undefined;
-    if (response.ok) return json;
-    const body = ErrorBody.safeParse(json);
-    const message = body.success ? body.data.message : `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-    throw new PauseError(errorCode(response.status), `Kafka Connect (${this.baseUrl}) answered ${response.status}: ${message}`);
+  private call(method: string, path: string): Promise<unknown> {
+    return callJson(this.server, method, path);
   }
 }
 
-function errorCode(status: number): PauseError['code'] {
-  if (status === 404) return 'NotFound';
-  // 409: a rebalance is in progress; the request may be retried in a moment.
-  if (status === 409) return 'Conflict';
-  if (status === 400) return 'BadRequest';
-  if (status === 503) return 'BackendUnavailable';
-  return 'BackendError';
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+/** The worker's own words: `{"error_code": 404, "message": "Unknown connector foo"}`. */
+function errorMessage(body: unknown): string | null {
+  const parsed = ErrorBody.safeParse(body);
+  return parsed.success ? parsed.data.message : null;
 }

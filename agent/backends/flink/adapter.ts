@@ -4,7 +4,8 @@ import { blankResource, type PauseDetails, type Resource } from '../../../protoc
 import { createKafka } from '../../kafka/access';
 import { ConsumerGroupLag, type GroupLag } from '../../kafka/groupLag';
 import { PauseEffectTracker } from '../../kafka/pauseEffect';
-import type { AdapterContext, BackendAdapter, DeployOptions, DeployOutcome, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
+import type { AdapterContext, BackendAdapter, DeployOptions, DeployOutcome } from '../types';
+import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../../../protocol/commands';
 import { FlinkCluster, type JobOverview } from './cluster';
 import type { FlinkConfig } from './config';
 import { FlinkGateway } from './gateway';
@@ -78,7 +79,8 @@ export class FlinkAdapter implements BackendAdapter {
     const location = await this.awaitSavepoint(job.jid, trigger);
     await this.store.put({ ...record, jobId: job.jid, stopping: null, savepoint: location });
     this.log.info({ job: name, jobId: job.jid, savepoint: location }, 'Flink job stopped with a savepoint');
-    return details(command);
+    // The savepoint names this pause: the journal keeps it beside who, why and until.
+    return { ...details(command), version: location };
   }
 
   async resume(name: string, command: ResumeCommand): Promise<ResumeOutcome> {
@@ -91,8 +93,9 @@ export class FlinkAdapter implements BackendAdapter {
   }
 
   /**
-   * Deploys a script: a new job, or an upgrade of the running one of the same name, stopped
-   * with a savepoint and restored into the new script. Flink SQL keeps state only across
+   * Deploys a script: a new job, or an upgrade of the running one of the same name, planned
+   * first (a refused script stops nothing), then stopped with a savepoint and restored into the
+   * new script. Flink SQL keeps state only across
    * compatible plans; when it cannot restore, the old script is restored again and the answer
    * is RecreateRequired (with `recreate`, the new script starts without the old state instead).
    */
@@ -115,6 +118,7 @@ export class FlinkAdapter implements BackendAdapter {
     if (record.script.trim() === statement.trim()) {
       return { action: 'upgraded', queryId: name, replacedQueryId: null, message: `Flink job ${job.jid} already runs this script; nothing was changed` };
     }
+    await this.gateway.checkScript(script.statements);
     const location = await this.stopForDeploy(record, job);
     try {
       const jobId = await this.submit(record, statement, location);
@@ -124,7 +128,7 @@ export class FlinkAdapter implements BackendAdapter {
       if (!(error instanceof PauseError) || error.code !== 'BackendError') throw await this.putBack(record, location, error);
       if (!options.recreate) {
         await this.putBack(record, location, error);
-        throw new PauseError('RecreateRequired', `Flink cannot restore "${name}" into the new script: ${error.message}. The old script runs again from its savepoint`, { queryId: name, reason: error.message });
+        throw new PauseError('RecreateRequired', `Flink cannot restore "${name}" into the new script: ${error.message}. The old script runs again from its savepoint`, { queryId: name, reason: error.message, consequence: `Its state is dropped: the new script starts without it (savepoint ${location} of the old one is kept) and its Kafka sources start where their startup mode says.` });
       }
       const jobId = await this.submit(record, statement, null);
       await this.store.put({ ...fresh, jobId });

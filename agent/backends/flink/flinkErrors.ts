@@ -16,7 +16,8 @@ export function flinkErrorMessage(body: unknown): string | null {
     .map((line) => CAUSE.exec(line.replace(/^<Exception on server side:/, '').trim()))
     .filter((match): match is RegExpExecArray => match !== null);
   const useful = causes.find(([, className]) => !WRAPPERS.test(className)) ?? causes.at(-1);
-  if (useful) return useful[2].trim();
+  // Flink wraps a validation error in one that repeats its first sentence (as EXPLAIN answers).
+  if (useful) return useful[2].trim().replace(/^([^.]+\.) \1/, '$1');
   const first = errors.find((entry): entry is string => typeof entry === 'string' && entry !== 'Internal server error.');
   return first?.split('\n')[0].trim() ?? null;
 }

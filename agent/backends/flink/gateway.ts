@@ -11,6 +11,7 @@ const FirstResult = z.object({ jobID: z.string().optional() }).passthrough();
 /** Statuses of an operation that has not ended yet. */
 const UNDER_WAY = new Set(['INITIALIZED', 'PENDING', 'RUNNING']);
 const STATUS_POLL_MS = 200;
+const EXPLAIN = 'EXPLAIN ';
 
 /** One statement of a script, with where it starts in the user's text (1-based line and column). */
 export interface ScriptStatement {
@@ -50,6 +51,17 @@ export class FlinkGateway {
     } finally {
       await callJson(this.server, 'DELETE', session).catch(() => undefined);
     }
+  }
+
+  /**
+   * Plans a script without submitting it (its INSERT as EXPLAIN), so a script Flink would refuse
+   * is refused, with its line and column, before anything running is stopped for it.
+   */
+  async checkScript(statements: ScriptStatement[]): Promise<void> {
+    const insert = statements.at(-1)!;
+    // Flink's columns on the INSERT's first line then count the prefix too.
+    const explained = { ...insert, text: `${EXPLAIN}${insert.text}`, column: insert.column - EXPLAIN.length };
+    await this.runScript([...statements.slice(0, -1), explained], {});
   }
 
   private async run(session: string, statement: ScriptStatement, executionConfig: Record<string, string>): Promise<string | null> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PauseError } from '../../../protocol/errors';
-import { blankLiterals, splitSqlStatements } from '../../../protocol/sqlStatements';
+import { blankLiterals, insertTarget, splitSqlStatements } from '../../../protocol/sqlStatements';
 import type { ScriptStatement } from './gateway';
 
 /** A Kafka table a script declares: what lineage and lag need of it. */
@@ -25,7 +25,6 @@ export interface FlinkScript {
   digest: string;
 }
 
-const INSERT = /^INSERT\s+(?:INTO|OVERWRITE)\s+((?:`[^`]+`|[\w$]+)(?:\s*\.\s*(?:`[^`]+`|[\w$]+))*)/i;
 const CREATE_TABLE = /^CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:`[^`]+`|[\w$]+)(?:\s*\.\s*(?:`[^`]+`|[\w$]+))*)/i;
 const OPTION = /'((?:[^']|'')*)'\s*=\s*'((?:[^']|'')*)'/g;
 const IDENTIFIER = /`([^`]+)`|([A-Za-z_][\w$]*)/g;
@@ -36,7 +35,7 @@ export function parseScript(source: string): FlinkScript {
   if (!parts.length) throw new PauseError('BadRequest', 'the Flink SQL text is empty');
   const statements = parts.map((part) => ({ ...positionOf(source, part.start), text: part.text.replace(/;\s*$/, '') }));
   const code = parts.map((part) => blankLiterals(part.text).trim());
-  const inserts = code.map((text, index) => (INSERT.test(text) ? index : -1)).filter((index) => index >= 0);
+  const inserts = code.map((text, index) => (insertTarget(text) ? index : -1)).filter((index) => index >= 0);
   if (/^EXECUTE\s+STATEMENT\s+SET\b|^BEGIN\s+STATEMENT\s+SET\b/im.test(code.join('\n'))) {
     throw new PauseError('BadRequest', 'statement sets (EXECUTE STATEMENT SET) are not supported yet: deploy one INSERT INTO per job; nothing was run');
   }
@@ -50,8 +49,9 @@ export function parseScript(source: string): FlinkScript {
     if (created) tables.set(lastPart(created[1]), kafkaTable(parts[index].text));
   });
   const insert = code.at(-1)!;
-  const target = lastPart(INSERT.exec(insert)![1]);
-  const query = insert.slice(INSERT.exec(insert)![0].length);
+  const { table, queryAt } = insertTarget(insert)!;
+  const target = lastPart(table);
+  const query = insert.slice(queryAt);
   const read = new Set([...query.matchAll(IDENTIFIER)].map((match) => match[1] ?? match[2]).filter((name) => name !== target && tables.has(name)));
   const sources = [...read].map((name) => tables.get(name)!);
   return {

@@ -51,7 +51,7 @@ export async function deployStatement(session: DeploySession, text: string, opti
     if (!(error instanceof KsqlServerError && error.httpStatus < 500 && NOT_UPGRADEABLE.test(error.message))) throw refusal(error, target, upgrade !== statement);
     const sources = old.sources.join(', ');
     if (!options.recreate) {
-      throw new PauseError('RecreateRequired', `ksqlDB cannot upgrade ${old.id} in place: ${error.message}`, { queryId: old.id, sources, reason: error.message });
+      throw new PauseError('RecreateRequired', `ksqlDB cannot upgrade ${old.id} in place: ${error.message}`, { queryId: old.id, reason: error.message, consequence: `Its state is dropped and it reprocesses ${sources || 'its source'} from the earliest offset.` });
     }
   }
   return recreate(session, statement, target, old, queries, log);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PauseError } from '../../../protocol/errors';
-import { httpFailure } from '../httpFailure';
+import type { ErrorCode } from '../../../protocol/errors';
+import { callJson, parseBody, type JsonServer } from '../jsonHttp';
 
 const optionalNumber = z.number().nullish();
 const optionalText = z.string().nullish();
@@ -37,14 +37,11 @@ export interface JobQuery {
 /** Relational Migrator's REST API: no authentication, localhost only unless run unattended. */
 export class MigratorApi {
   readonly baseUrl: string;
-  private readonly apiUrl: string;
+  private readonly server: JsonServer;
 
-  constructor(
-    url: string,
-    private readonly timeoutMs: number,
-  ) {
+  constructor(url: string, timeoutMs: number) {
     this.baseUrl = url.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
-    this.apiUrl = `${this.baseUrl}/api/v1`;
+    this.server = { server: `Relational Migrator at ${this.baseUrl}`, baseUrl: `${this.baseUrl}/api/v1`, timeoutMs, errorMessage, errorCode };
   }
 
   async jobs(query: JobQuery): Promise<MigratorJob[]> {
@@ -63,48 +60,25 @@ export class MigratorApi {
   }
 
   private parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.output<T> {
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new PauseError('BackendError', `Relational Migrator at ${this.baseUrl} answered ${what} with a body this agent does not understand`);
-    return parsed.data;
+    return parseBody(this.server, schema, body, what);
   }
 
-  private async call(method: string, path: string): Promise<unknown> {
-    let response: Response;
-    let text: string;
-    try {
-      // The deadline covers the body too: a server can answer the headers and then go silent.
-      response = await fetch(`${this.apiUrl}${path}`, { method, headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
-      text = await response.text();
-    } catch (error) {
-      throw httpFailure(error, { server: `Relational Migrator at ${this.baseUrl}`, timeoutMs: this.timeoutMs, changes: method !== 'GET' });
-    }
-    const json = text ? safeJson(text) : undefined;
-    if (response.ok) return json;
-    throw new PauseError(errorCode(response.status), `Relational Migrator (${this.baseUrl}) answered ${response.status}: ${errorText(json, text, response.status)}`);
+  private call(method: string, path: string): Promise<unknown> {
+    return callJson(this.server, method, path);
   }
 }
 
 /** "Job cannot be paused (The job is not in its CDC stage)": the message and its description. */
-function errorText(json: unknown, text: string, status: number): string {
+function errorMessage(json: unknown): string | null {
   const body = ErrorBody.safeParse(json);
-  if (body.success && (body.data.message || body.data.description)) {
-    const { message, description } = body.data;
-    return message && description && description !== message ? `${message} (${description})` : (message ?? description ?? '');
-  }
-  return text ? text.slice(0, 300) : `HTTP ${status} with an empty body`;
+  if (!body.success || !(body.data.message || body.data.description)) return null;
+  const { message, description } = body.data;
+  return message && description && description !== message ? `${message} (${description})` : (message ?? description ?? null);
 }
 
-function errorCode(status: number): PauseError['code'] {
+function errorCode(status: number): ErrorCode {
   if (status === 404) return 'NotFound';
   if (status >= 500) return status === 503 ? 'BackendUnavailable' : 'BackendError';
   // 400 and the older custom 4xx codes: the Migrator refused in the job's current state.
   return 'Conflict';
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

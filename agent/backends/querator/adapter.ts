@@ -1,8 +1,10 @@
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import { describeFromNow } from '../../../protocol/duration';
 import { PauseError } from '../../../protocol/errors';
 import { resourceId, type PauseDetails, type PauseEffect, type Resource, blankResource } from '../../../protocol/resource';
-import type { AdapterContext, BackendAdapter, PauseCommand, ResumeCommand, ResumeOutcome } from '../types';
+import type { AdapterContext, BackendAdapter } from '../types';
+import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../../../protocol/commands';
 import { backlogOf, QueratorClient } from './client';
 import type { QueratorConfig } from './config';
 import type { QueueActivity } from './gateway';
@@ -52,7 +54,8 @@ export class QueratorAdapter implements BackendAdapter {
     const onServer = new Set(queues.map((q) => q.queue_name));
     this.listed = onServer;
     const names = [...new Set([...onServer, ...this.store.all().keys()])].sort();
-    return mapLimit(names, STATS_CONCURRENCY, (name) => this.observe(name, onServer.has(name)));
+    const limit = pLimit(STATS_CONCURRENCY);
+    return Promise.all(names.map((name) => limit(() => this.observe(name, onServer.has(name)))));
   }
 
   async get(name: string): Promise<Resource> {
@@ -257,17 +260,4 @@ function pauseEffect(pause: QueuePause, activity: QueueActivity | null): PauseEf
     since: pause.pausedAt,
     detail: `no ${held} call reached the server since the pause; ${activity.heldSincePause} held, ${activity.retryRepliesSincePause} answered with retry`,
   };
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

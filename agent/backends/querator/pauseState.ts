@@ -4,7 +4,7 @@ import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { writeJsonAtomically } from '../stateFile';
+import { withFileLock, writeJsonAtomically } from '../stateFile';
 
 /**
  * `hold`: ADR 13, produce / lease / complete / retry are all held. `drain`: ADR 0023's paused
@@ -50,9 +50,9 @@ export function pauseExpired(pause: QueuePause, now = Date.now()): boolean {
 
 /**
  * The pauses of one Querator connection: a small JSON file in the agent home, the gateway's
- * source of truth, so a pause survives an agent restart. Every change re-reads the file first (a
- * CLI without the agent may have written it), then replaces it atomically (temporary file, fsync,
- * rename). An unreadable file is an error, never an empty state: nothing paused may be released
+ * source of truth, so a pause survives an agent restart. Every change takes the file's lock (a
+ * CLI without the agent may be changing it too), re-reads it, then replaces it atomically
+ * (temporary file, fsync, rename). An unreadable file is an error, never an empty state: nothing paused may be released
  * because its record could not be read. The agent watches the file for changes made by others.
  */
 export class PauseStateStore extends EventEmitter<{ change: [PauseChange]; error: [Error] }> {
@@ -85,7 +85,7 @@ export class PauseStateStore extends EventEmitter<{ change: [PauseChange]; error
    * record of the queue (null removes it) and a result; returning `unchanged` writes nothing.
    */
   update<T>(queue: string, change: (current: QueuePause | null) => { next: QueuePause | null; result: T } | { unchanged: T }): Promise<T> {
-    return this.exclusive(async () => {
+    return this.exclusive(() => withFileLock(this.path, async () => {
       const file = await this.readFile();
       this.apply(file);
       const outcome = change(this.queues.get(queue) ?? null);
@@ -96,7 +96,7 @@ export class PauseStateStore extends EventEmitter<{ change: [PauseChange]; error
       await this.writeFile({ format: 1, connection: this.connection, queues });
       this.apply({ format: 1, connection: this.connection, queues });
       return outcome.result;
-    });
+    }));
   }
 
   /** Follows changes others make to the file (a CLI working without the agent). */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { parseConnections } from '../../../agent/config/connectionsFile';
-import { renderConnectionsSchema, SCHEMA_PATH } from '../../../protocol/writeJsonSchema';
+import { renderConnectionsSchema, SCHEMA_PATH } from '../../../agent/config/writeJsonSchema';
 
 describe('connections file', () => {
   it('accepts an S3 queue connection and fills defaults', () => {

@@ -47,6 +47,8 @@ describe('Flink SQL scripts', () => {
     assert.equal(message, "SQL validation failed. From line 2, column 6 to line 2, column 8: Object 't1x' not found");
     assert.deepEqual(faultPosition(message!), { line: 2, column: 6 });
     assert.equal(flinkErrorMessage({ errors: ['org.apache.flink.runtime.rest.NotFoundException: Job 00 not found\n\tat y'] }), 'Job 00 not found');
+    const repeated = { errors: ["org.apache.flink.table.api.ValidationException: SQL validation failed. SQL validation failed. From line 2, column 60 to line 2, column 69: Object 'x' not found"] };
+    assert.equal(flinkErrorMessage(repeated), "SQL validation failed. From line 2, column 60 to line 2, column 69: Object 'x' not found", 'a repeated first sentence once');
     assert.equal(flinkErrorMessage('not a body'), null);
   });
 

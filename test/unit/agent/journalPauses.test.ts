@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Journal, type JournalEntry } from '../../../agent/core/journal';
 import { JournalPauseDetails, OUTSIDE_PAUSER } from '../../../agent/core/journalPauses';
-import type { BackendAdapter, PauseCommand, ResumeCommand } from '../../../agent/backends/types';
+import type { BackendAdapter } from '../../../agent/backends/types';
+import type { PauseCommand, ResumeCommand } from '../../../protocol/commands';
 import { PauseError } from '../../../protocol/errors';
 import type { PauseDetails, Resource } from '../../../protocol/resource';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ResumeScheduler } from '../../../agent/core/scheduler';
-import type { ResumeOutcome } from '../../../agent/backends/types';
+import type { ResumeOutcome } from '../../../protocol/commands';
 import { isPermanentRefusal, PauseError } from '../../../protocol/errors';
 import { blankResource, type Resource, type Scope } from '../../../protocol/resource';
 

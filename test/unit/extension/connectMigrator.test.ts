@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { formatPaused, formatStatus } from '../../../cli/format';
 import type { CommandContext } from '../../../extension/commands/commandUi';
-import { MIGRATOR_PAUSE_WARNING, pauseConfirmation } from '../../../extension/commands/pauseConfirmation';
+import { pauseConfirmation } from '../../../extension/commands/pauseConfirmation';
 import { pauseCommand } from '../../../extension/commands/pauseCommands';
 import { stopCommand } from '../../../extension/commands/stopCommand';
 import { Command, ItemToken } from '../../../extension/constants';
@@ -11,10 +11,14 @@ import { resourceItem } from '../../../extension/tree/resourceItemModel';
 import type { Resource } from '../../../protocol/resource';
 import { eventually } from './eventually';
 import { FakeUi } from './fakeUi';
-import { makeConnection, makePause, makeResource, minutesFromNow, NOW } from './fixtures';
+import { presentationOf } from '../../../protocol/presentation';
+import { KINDS, makeConnection, makePause, makeResource, minutesFromNow, NOW } from './fixtures';
 import { sessionWithFakeAgent, type Harness } from './sessionHarness';
 
 const HOUR = 60 * 60_000;
+const SYNC_JOB_WORDS = presentationOf(KINDS, 'relational-migrator');
+/** The Migrator's own warning in its "Pause CDC" dialog, as its backend declares it. */
+const MIGRATOR_PAUSE_WARNING = SYNC_JOB_WORDS.confirmPause!.warning;
 const CONNECT_CAPS = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: true };
 const MIGRATOR_CAPS = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: false, pauseUnavailable: null };
 
@@ -154,12 +158,12 @@ describe('extension: Kafka Connect connectors and Relational Migrator sync jobs'
     });
 
     it('without a retention period, still shows the warning and says where the deadline would appear', () => {
-      const confirmation = pauseConfirmation(syncJob('migrator/job-1', { backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null } }), null, null, NOW);
+      const confirmation = pauseConfirmation(syncJob('migrator/job-1', { backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null } }), SYNC_JOB_WORDS, null, null, NOW);
       assert.equal(confirmation?.action, 'Pause CDC');
       assert.equal(confirmation?.detail, `${MIGRATOR_PAUSE_WARNING}\n\nSet "cdcRetention" on this connection to see the deadline here, in the tree and in the status bar.`);
-      const late = pauseConfirmation(syncJob('migrator/job-1'), null, new Date(NOW.getTime() + 100 * HOUR), NOW);
+      const late = pauseConfirmation(syncJob('migrator/job-1'), SYNC_JOB_WORDS, null, new Date(NOW.getTime() + 100 * HOUR), NOW);
       assert.match(late?.detail ?? '', /The auto-resume you chose \(2026-02-02 16:00:00Z\) comes after that\.$/);
-      assert.equal(pauseConfirmation(connector('connect/sink'), null, null, NOW), null, 'a connector pauses without asking');
+      assert.equal(pauseConfirmation(connector('connect/sink'), presentationOf(KINDS, 'kafka-connect'), null, null, NOW), null, 'a connector pauses without asking');
     });
 
     it('stops a connector after confirming, and the stopped state reaches the store', async () => {

@@ -56,19 +56,19 @@ describe('deploying a statement from the editor', () => {
   });
 
   it('asks before terminating and recreating, with the server\'s reason, then retries with recreate', async () => {
-    const refusal = new PauseError('RecreateRequired', 'ksqlDB cannot upgrade CTAS_T_3 in place: ...', { queryId: 'CTAS_T_3', sources: 'S', reason: 'Query is not upgradeable.' });
+    const refusal = new PauseError('RecreateRequired', 'ksqlDB cannot upgrade CTAS_T_3 in place: ...', { queryId: 'CTAS_T_3', consequence: 'Its state is dropped and it reprocesses S from the earliest offset.', reason: 'Query is not upgradeable.' });
     const { api, requests } = scriptedApi([refusal, response('recreated', 'CTAS_T_9', 'CTAS_T_3')]);
     ui.confirmWith(true);
     const editor = recordingEditor();
     await deployFlow(context(api), 'ksql', STATEMENT, editor);
-    assert.deepEqual(ui.of('confirm').map((e) => [e.text, e.detail]), [['Terminate and recreate CTAS_T_3?', 'Its state is dropped and it reprocesses S from the earliest offset.\n\nksqlDB: Query is not upgradeable.']]);
+    assert.deepEqual(ui.of('confirm').map((e) => [e.text, e.detail]), [['Terminate and recreate CTAS_T_3?', 'Its state is dropped and it reprocesses S from the earliest offset.\n\nksql: Query is not upgradeable.']]);
     assert.deepEqual(requests.map((r) => r.recreate), [false, true]);
     assert.deepEqual(editor.revealed, ['ksql/CTAS_T_9']);
     assert.match(ui.of('info')[0].text, /^Recreated as ksql\/CTAS_T_9, replacing CTAS_T_3/);
   });
 
   it('changes nothing when the user declines to recreate', async () => {
-    const { api, requests } = scriptedApi([new PauseError('RecreateRequired', 'no', { queryId: 'CTAS_T_3', sources: 'S', reason: 'no' })]);
+    const { api, requests } = scriptedApi([new PauseError('RecreateRequired', 'no', { queryId: 'CTAS_T_3', consequence: 'Its state is dropped.', reason: 'no' })]);
     ui.confirmWith(false);
     const editor = recordingEditor();
     assert.equal(await deployFlow(context(api), 'ksql', STATEMENT, editor), undefined);

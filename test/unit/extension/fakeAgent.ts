@@ -8,6 +8,7 @@ import { HTTP_STATUS, PauseError, type ErrorCode } from '../../../protocol/error
 import { API_PREFIX, ClientMessage, OPERATION_HEADER, WEBSOCKET_PATH, type ServerMessage, type Snapshot } from '../../../protocol/messages';
 import { parseOrBadRequest, PauseRequest, ResumeRequest, StopRequest } from '../../../protocol/requests';
 import type { ConnectionStatus, Resource, Scope } from '../../../protocol/resource';
+import { KINDS } from './fixtures';
 import { VERSION } from '../../../protocol/version';
 
 export interface FakeAgentOptions {
@@ -128,7 +129,7 @@ export class FakeAgent {
 
   snapshot(): Snapshot {
     return {
-      agent: { version: this.version, pid: NO_SUCH_PID, startedAt: '2026-01-29T11:00:00.000Z' },
+      agent: { version: this.version, pid: NO_SUCH_PID, startedAt: '2026-01-29T11:00:00.000Z' }, kinds: KINDS,
       connections: this.connections,
       resources: [...this.resources.values()],
       configError: null,

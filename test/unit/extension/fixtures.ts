@@ -1,6 +1,9 @@
+import { kindPresentations } from '../../../agent/backends/registry';
 import type { ConnectionStatus, PauseDetails, Resource } from '../../../protocol/resource';
 
 export const NOW = new Date('2026-01-29T12:00:00.000Z');
+/** The real backends' words for their kinds, as the agent serves them. */
+export const KINDS = kindPresentations();
 
 export function minutesFromNow(minutes: number, now = NOW): string {
   return new Date(now.getTime() + minutes * 60_000).toISOString();

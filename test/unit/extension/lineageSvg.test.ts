@@ -3,7 +3,8 @@ import { lineageHtml } from '../../../extension/lineage/lineageHtml';
 import { deadlineText, lineageSvg } from '../../../extension/lineage/lineageSvg';
 import { pipelineOf } from '../../../protocol/lineage';
 import type { Resource } from '../../../protocol/resource';
-import { makeResource, NOW, pausedResource } from './fixtures';
+import { presentationOf } from '../../../protocol/presentation';
+import { KINDS, makeResource, NOW, pausedResource } from './fixtures';
 
 const lossIn = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
 
@@ -23,7 +24,7 @@ function nodeOf(svg: string, id: string): string {
   return svg.slice(open, svg.indexOf('<g class="node', start) === -1 ? undefined : svg.indexOf('<g class="node', start));
 }
 
-const draw = (resources: Resource[], selected = 'ksql/Q2') => lineageSvg(pipelineOf(resources, selected), { selected, now: NOW });
+const draw = (resources: Resource[], selected = 'ksql/Q2') => lineageSvg(pipelineOf(resources, selected), { selected, now: NOW, words: (kind) => presentationOf(KINDS, kind) });
 
 describe('lineage picture', () => {
   it('marks the paused node with a class, a "paused" badge and the reason in its tooltip, and not the running one', () => {

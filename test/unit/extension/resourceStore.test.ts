@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ResourceStore, type StoreChange } from '../../../extension/state/resourceStore';
-import { makeConnection, makeResource, pausedResource, NOW } from './fixtures';
+import { KINDS, makeConnection, makeResource, pausedResource, NOW } from './fixtures';
 
 function storeWithSnapshot(): { store: ResourceStore; changes: StoreChange[] } {
   const store = new ResourceStore();
@@ -9,7 +9,7 @@ function storeWithSnapshot(): { store: ResourceStore; changes: StoreChange[] } {
   store.apply({
     type: 'snapshot',
     snapshot: {
-      agent: { version: '1', pid: 1, startedAt: NOW.toISOString() },
+      agent: { version: '1', pid: 1, startedAt: NOW.toISOString() }, kinds: KINDS,
       connections: [makeConnection('orders'), makeConnection('billing')],
       resources: [makeResource('orders/emails'), makeResource('orders/audit'), makeResource('billing/invoices')],
       configError: null,

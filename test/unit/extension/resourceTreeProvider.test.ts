@@ -4,7 +4,7 @@ import { resourceItem } from '../../../extension/tree/resourceItemModel';
 import type { TreeNode } from '../../../extension/tree/treeNodes';
 import { directFeeders } from '../../../protocol/lineage';
 import type { Resource } from '../../../protocol/resource';
-import { makeConnection, makePause, makeResource, minutesFromNow, NOW, pausedResource } from './fixtures';
+import { KINDS, makeConnection, makePause, makeResource, minutesFromNow, NOW, pausedResource } from './fixtures';
 import { TreeRendering } from './treeRendering';
 import { useVscodeStub, type ThemeIcon } from './vscodeStub';
 
@@ -23,7 +23,7 @@ describe('extension/tree/resourceTreeProvider (with a stub vscode module)', () =
     store.apply({
       type: 'snapshot',
       snapshot: {
-        agent: { version: '1', pid: 1, startedAt: NOW.toISOString() },
+        agent: { version: '1', pid: 1, startedAt: NOW.toISOString() }, kinds: KINDS,
         connections: [makeConnection('orders')],
         resources: [makeResource('orders/emails'), makeResource('orders/audit')],
         configError: null,
@@ -86,7 +86,7 @@ describe('extension/tree/resourceTreeProvider (with a stub vscode module)', () =
       const rendering = new TreeRendering(provider);
       store.apply({
         type: 'snapshot',
-        snapshot: { agent: { version: '1', pid: 1, startedAt: NOW.toISOString() }, connections: [makeConnection('ksql', { kind: 'ksqldb' })], resources: Array.from({ length: SIBLINGS }, (_, n) => query(n)), configError: null },
+        snapshot: { agent: { version: '1', pid: 1, startedAt: NOW.toISOString() }, kinds: KINDS, connections: [makeConnection('ksql', { kind: 'ksqldb' })], resources: Array.from({ length: SIBLINGS }, (_, n) => query(n)), configError: null },
       });
       rendering.flush();
       const [connection] = provider.getChildren();
@@ -140,7 +140,7 @@ describe('extension/tree/resourceTreeProvider (with a stub vscode module)', () =
     fired.length = 0;
     store.apply({ type: 'resource-changed', resource: makeResource('orders/refunds') });
     assert.strictEqual(fired[0], orders);
-    store.apply({ type: 'snapshot', snapshot: { agent: { version: '1', pid: 1, startedAt: NOW.toISOString() }, connections: [], resources: [], configError: null } });
+    store.apply({ type: 'snapshot', snapshot: { agent: { version: '1', pid: 1, startedAt: NOW.toISOString() }, kinds: KINDS, connections: [], resources: [], configError: null } });
     assert.equal(fired[1], undefined);
     assert.equal(fired.length, 2);
   });

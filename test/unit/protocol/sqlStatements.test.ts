@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { asCreateOrReplace, deployTarget, splitSqlStatements } from '../../../protocol/sqlStatements';
+import { asCreateOrReplace, deployTarget, insertTarget, splitSqlStatements } from '../../../protocol/sqlStatements';
 
 describe('ksqlDB statement text', () => {
   it('splits on semicolons outside strings, identifiers and comments, with each statement\'s offsets', () => {
@@ -37,5 +37,15 @@ describe('ksqlDB statement text', () => {
   it('turns a CREATE into CREATE OR REPLACE, once', () => {
     assert.equal(asCreateOrReplace('CREATE STREAM A AS SELECT * FROM B;'), 'CREATE OR REPLACE STREAM A AS SELECT * FROM B;');
     assert.equal(asCreateOrReplace('create or replace stream A as select * from B;'), 'create or replace stream A as select * from B;');
+  });
+
+  it('names the table an INSERT writes and where its query starts, outside comments and strings', () => {
+    const statement = "  INSERT INTO `cat`.db.totals /* into x */ SELECT 'INSERT INTO y' FROM orders";
+    const target = insertTarget(statement);
+    assert.equal(target?.table, '`cat`.db.totals');
+    assert.equal(statement.slice(target!.queryAt).trimStart().slice(0, 6), '/* int');
+    assert.equal(insertTarget('insert overwrite t select 1')?.table, 't');
+    assert.equal(insertTarget("CREATE TABLE t (x INT) WITH ('connector' = 'kafka')"), null);
+    assert.equal(insertTarget('-- INSERT INTO t\nSELECT 1'), null, 'not inside a comment');
   });
 });

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectionsJsonSchema } from '../agent/config/connectionsFile';
+import { connectionsJsonSchema } from './connectionsFile';
 
 /** Regenerates schemas/connections.schema.json, the schema we publish for the connections file. */
-export const SCHEMA_PATH = join(__dirname, '..', 'schemas', 'connections.schema.json');
+export const SCHEMA_PATH = join(__dirname, '..', '..', 'schemas', 'connections.schema.json');
 
 export function renderConnectionsSchema(): string {
   return `${JSON.stringify(connectionsJsonSchema(), null, 2)}\n`;
