@@ -17,6 +17,7 @@ import { API_PREFIX } from '../../protocol/messages';
 import type { Resource } from '../../protocol/resource';
 import { createQueueBucket } from '../../sandbox/s3Server';
 import { connectEvents, startTestAgent, type TestAgent } from '../support/agentHarness';
+import { FaultProxy } from '../support/faultProxy';
 import { services } from '../support/sandboxFixture';
 import { cli, testHome, uniqueBucket, useAwsProfiles } from '../support/testEnv';
 
@@ -181,6 +182,24 @@ describe('S3 queue polling cost (real S3 server, counted by a proxy)', function 
     );
     assert.match(resources[1].lastError ?? '', new RegExp(`bucket "${missing}" does not exist at .*; create it or fix "buckets" in the connections file`));
     assert.deepEqual([...streamed].sort(), [a, b, missing].sort());
+  });
+
+  it('reads the buckets of one connection side by side: 10 buckets behind a 300 ms delay list in about two round trips, not ten', async () => {
+    const buckets = await Promise.all(Array.from({ length: 10 }, () => newBucket('cost-many')));
+    const target = new URL(services().s3.endpoint);
+    const slow = await FaultProxy.start({ host: target.hostname, port: Number(target.port) });
+    try {
+      slow.set({ mode: 'delay', ms: 300 });
+      const adapter = adapterFor(buckets, `http://127.0.0.1:${slow.port}`);
+      const started = performance.now();
+      const resources = await adapter.list(REFRESH);
+      const took = performance.now() - started;
+      assert.deepEqual(new Set(resources.map((r) => r.state)), new Set(['running']));
+      // One after another cannot take less than ten delayed round trips (3 s).
+      assert.ok(took < 2400, `10 buckets took ${Math.round(took)} ms`);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('a connection whose endpoint is down fails as a whole (unreachable), not as rows', async () => {
