@@ -43,7 +43,7 @@ export async function sandboxUp(dir = sandboxDir(), log: Log = console.error, op
   standalone.catch(() => undefined);
   let s3: S3Service | undefined;
   try {
-    const python = ensurePythonEnv(log);
+    const python = await ensurePythonEnv(log);
     log('sandbox: starting the S3 server (moto) on a free loopback port');
     s3 = await startS3Server(python, dir);
     await createQueueBucket(s3, DEMO_BUCKET);
