@@ -3,12 +3,13 @@ import { describeAutoResume, describeFromNow, humanDuration } from '../protocol/
 import type { Snapshot } from '../protocol/messages';
 import type { PauseDetails, Resource, ScopedPause, WorkerInfo } from '../protocol/resource';
 import { formatPending, isTroubled } from '../protocol/resource';
+import type { KindPresentation } from '../protocol/presentation';
 import { pauseNotHonouredWarning } from '../protocol/workers';
 import { singleLine } from '../protocol/printable';
 
 /** Text output shaped like seed 003's examples of `buquet status` and `buquet workers`. */
-export function formatStatus(resource: Resource, now = new Date()): string {
-  const lines = [`${KIND_HEADINGS[resource.kind] ?? 'Resource'}: ${resource.id}`, `Status: ${statusWord(resource)}`];
+export function formatStatus(resource: Resource, words: KindPresentation, now = new Date()): string {
+  const lines = [`${words.heading}: ${resource.id}`, `Status: ${statusWord(resource)}`];
   if (resource.pause) lines.push(...pauseLines(resource.pause, now));
   if (resource.pauseGroup) lines.push(`Group: ${resource.pauseGroup.name} (resume with: pipeline-pause resume-upstream ${resource.pauseGroup.target})`);
   lines.push(...holdLines(resource, now));
@@ -17,8 +18,8 @@ export function formatStatus(resource: Resource, now = new Date()): string {
   lines.push('');
   if (resource.workers) lines.push(`Workers: ${workersSummary(resource)}`, ...workerWarningLines(resource));
   const pending = formatPending(resource.backlog);
-  if (pending !== null) lines.push(`Pending tasks: ${pending}${resource.backlog.pendingIsLowerBound ? ` (the first page of ready/ only; --exact counts them all)` : ''}`);
-  if (resource.backlog.inFlight !== null) lines.push(`Running tasks: ${resource.backlog.inFlight.toLocaleString('en-US')}`);
+  if (pending !== null) lines.push(`${words.pending}: ${pending}${resource.backlog.pendingIsLowerBound ? ` (counted up to ${pending.slice(0, -1)}; --exact counts them all)` : ''}`);
+  if (resource.backlog.inFlight !== null) lines.push(`${words.inFlight}: ${resource.backlog.inFlight.toLocaleString('en-US')}`);
   return lines.join('\n');
 }
 
@@ -65,14 +66,6 @@ export function formatPaused(resource: Resource, pause: PauseDetails, scopeLabel
   if (!scopeLabel || resource.pause) lines.push(...workerWarningLines(resource));
   return lines.join('\n');
 }
-
-/** The `status` heading per resource kind; `Resource` for kinds not named here. */
-const KIND_HEADINGS: Record<string, string> = {
-  's3-queue': 'Queue',
-  'kafka-connect': 'Connector',
-  'relational-migrator': 'Sync job',
-  flink: 'Flink job',
-};
 
 /** Why a running resource cannot pause now, and how long a held one may stay held. */
 function holdLines(resource: Resource, now: Date): string[] {

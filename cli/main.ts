@@ -11,6 +11,8 @@ import { VERSION } from '../protocol/version';
 import { findAgent } from '../client/discovery';
 import { createLogger, silentLogger } from '../agent/core/logger';
 import { startAgent } from '../agent/main';
+import { kindPresentations } from '../agent/backends/registry';
+import { presentationOf } from '../protocol/presentation';
 import { DirectApi } from './directApi';
 import { formatBulk, formatGroupPause, formatList, formatPaused, formatStatus, formatWorkers } from './format';
 import { formatPeek } from './formatPeek';
@@ -91,7 +93,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .option('--json', 'print JSON')
     .action(async (target: string | undefined, options: { exact?: boolean; json?: boolean }) => {
       const resource = await withApi(async (api) => api.resource(await resolveTarget(api, target), { exact: options.exact }));
-      out(options.json ? JSON.stringify(resource, null, 2) : formatStatus(resource));
+      out(options.json ? JSON.stringify(resource, null, 2) : formatStatus(resource, presentationOf(kindPresentations(), resource.kind)));
     });
 
   program

@@ -30,6 +30,8 @@ export const KindPresentation = z.object({
       noDeadline: z.string(),
     })
     .nullable(),
+  /** What a stop does, said before one (`{name}`: the resource's name); null where the kind cannot stop. */
+  stopEffect: z.string().nullable(),
 });
 export type KindPresentation = z.infer<typeof KindPresentation>;
 
@@ -39,5 +41,5 @@ export type KindPresentations = z.infer<typeof KindPresentations>;
 
 /** The words for a kind no backend described (an agent older than its client, say). */
 export function presentationOf(kinds: KindPresentations, kind: string): KindPresentation {
-  return kinds[kind] ?? { title: kind, heading: 'Resource', pending: 'Pending', inFlight: 'In flight', oldest: 'Oldest pending', backlogInDescription: null, listedOnly: null, confirmPause: null };
+  return kinds[kind] ?? { title: kind, heading: 'Resource', pending: 'Pending', inFlight: 'In flight', oldest: 'Oldest pending', backlogInDescription: null, listedOnly: null, confirmPause: null, stopEffect: null };
 }

@@ -9,5 +9,5 @@ export async function showStatusCommand(ctx: CommandContext, node: TreeNode | un
   const listed = await targetResource(ctx, node, () => true, { title: 'Show the status of which resource?', none: 'The agent lists no resources.' });
   if (!listed) return;
   const resource = await runWithRetry(ctx, { progress: `Reading ${listed.id}`, failure: `Could not read ${listed.id}` }, (api) => api.resource(listed.id));
-  if (resource) await ctx.ui.showDocument(formatStatus(resource, ctx.now()));
+  if (resource) await ctx.ui.showDocument(formatStatus(resource, ctx.store.presentation(resource.kind), ctx.now()));
 }

@@ -6,12 +6,12 @@ import { targetResource } from './targets';
 
 /**
  * Stop (Kafka Connect's PUT /stop): stronger than a pause, the connector's tasks are shut down and
- * removed until Resume starts them again. Always confirmed.
+ * removed until Resume starts them again. Always confirmed, in its backend's words.
  */
 export async function stopCommand(ctx: CommandContext, node: TreeNode | undefined): Promise<void> {
-  const resource = await targetResource(ctx, node, isStoppable, { title: 'Stop which resource?', none: 'Nothing is running that can be stopped (Kafka Connect connectors can).' });
+  const resource = await targetResource(ctx, node, isStoppable, { title: 'Stop which resource?', none: 'Nothing is running that can be stopped.' });
   if (!resource) return;
-  const detail = `Kafka Connect shuts its tasks down and removes them until you resume it; ${resource.name} keeps its configuration and offsets. Resume starts the tasks again.`;
+  const detail = ctx.store.presentation(resource.kind).stopEffect?.replace('{name}', resource.name) ?? `${resource.id} stops until you resume it.`;
   if (!(await ctx.ui.confirm(`Stop ${resource.id}?`, detail, 'Stop'))) return;
   await runWithRetry(ctx, { progress: `Stopping ${resource.id}`, failure: `Could not stop ${resource.id}` }, (api) => api.stop(resource.id, {}));
 }

@@ -20,13 +20,13 @@ export async function targetResource(ctx: CommandContext, node: TreeNode | undef
     return resource;
   }
   const candidates = await candidatesOrSay(ctx, accept, prompt.none);
-  return candidates && ctx.ui.pickOne(candidates.map((r) => resourcePick(r, ctx.now())), prompt.title);
+  return candidates && ctx.ui.pickOne(candidates.map((r) => resourcePick(r, ctx)), prompt.title);
 }
 
 /** Several resources picked at once (palette and status bar). */
 export async function targetResources(ctx: CommandContext, accept: (r: Resource) => boolean, prompt: Prompt): Promise<Resource[] | undefined> {
   const candidates = await candidatesOrSay(ctx, accept, prompt.none);
-  const picked = candidates && (await ctx.ui.pickMany(candidates.map((r) => resourcePick(r, ctx.now())), prompt.title));
+  const picked = candidates && (await ctx.ui.pickMany(candidates.map((r) => resourcePick(r, ctx)), prompt.title));
   return picked?.length ? picked : undefined;
 }
 
@@ -41,9 +41,9 @@ export async function targetConnection(ctx: CommandContext, node: TreeNode | und
   return ctx.ui.pickOne(names.map((name) => ({ label: name, description: `${ctx.store.resourcesOf(name).filter(accept).length} resources`, value: name })), prompt.title);
 }
 
-function resourcePick(resource: Resource, now: Date): PickItem<Resource> {
+function resourcePick(resource: Resource, ctx: CommandContext): PickItem<Resource> {
   const reason = resource.pause?.reason;
-  return { label: resource.id, description: resourceDescription(resource, now), detail: reason ? `Reason: ${reason}` : undefined, value: resource };
+  return { label: resource.id, description: resourceDescription(resource, ctx.store.presentation(resource.kind), ctx.now()), detail: reason ? `Reason: ${reason}` : undefined, value: resource };
 }
 
 async function candidatesOrSay(ctx: CommandContext, accept: (r: Resource) => boolean, none: string): Promise<Resource[] | undefined> {

@@ -4,7 +4,7 @@ import { formatPending, isTroubled } from '../../protocol/resource';
 import { ItemToken } from '../constants';
 import { autoResumeAt, dataLossDeadline, DEFAULT_DATA_LOSS_WARNING_MS, hasOutputTopics, hasPauses, isHeld, isPausable, isPaused, isResumable, isStoppable, stateLabel } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
-import { isListedOnly, kindLabels } from './kindLabels';
+import type { KindPresentation } from '../../protocol/presentation';
 import { timeLeft } from '../text/timeLeft';
 import { resourceTooltip } from './resourceTooltip';
 import { groupPause, type PauseGroupView, type UpstreamFacts } from '../state/pauseGroups';
@@ -39,36 +39,36 @@ const STATE_ICONS: Record<ResourceState, ItemIcon> = {
   unknown: { id: 'question', color: null },
 };
 
-/** A transient ksqlDB query: listed, never pausable. */
+/** A resource its backend lists for information only (a transient ksqlDB query): never pausable. */
 const LISTED_ONLY_ICON: ItemIcon = { id: 'eye', color: null };
 
 const WARNING_COLOR = 'list.warningForeground';
 
 const NO_UPSTREAM: UpstreamFacts = { hasUpstream: false, upstreamPaused: false };
 
-export function resourceItem(resource: Resource, now: Date, warnWithinMs = DEFAULT_DATA_LOSS_WARNING_MS, upstream = NO_UPSTREAM, idPrefix = ''): ItemModel {
+export function resourceItem(resource: Resource, words: KindPresentation, now: Date, warnWithinMs = DEFAULT_DATA_LOSS_WARNING_MS, upstream = NO_UPSTREAM, idPrefix = ''): ItemModel {
   return {
     id: `${idPrefix}resource:${resource.id}`,
     label: resource.name,
-    description: resourceDescription(resource, now),
-    icon: isListedOnly(resource) && resource.state === 'running' ? LISTED_ONLY_ICON : deadlineColored(STATE_ICONS[resource.state], resource, now, warnWithinMs),
+    description: resourceDescription(resource, words, now),
+    icon: isListedOnly(resource, words) && resource.state === 'running' ? LISTED_ONLY_ICON : deadlineColored(STATE_ICONS[resource.state], resource, now, warnWithinMs),
     contextValue: resourceContextValue(resource, upstream),
-    tooltip: resourceTooltip(resource, now),
+    tooltip: resourceTooltip(resource, words, now),
   };
 }
 
 /** "paused · auto-resume in 25m": the state, and when it ends by itself. */
-export function resourceDescription(resource: Resource, now: Date): string {
-  const parts = [stateLabel(resource.state) + kindQualifier(resource)];
+export function resourceDescription(resource: Resource, words: KindPresentation, now: Date): string {
+  const parts = [stateLabel(resource.state) + qualifier(resource, words)];
   const resumeAt = autoResumeAt(resource);
   if (resumeAt) {
     const delta = resumeAt.getTime() - now.getTime();
     parts.push(`auto-resume ${delta > 0 ? `in ${shortDuration(delta)}` : 'due'}`);
   }
-  const backlog = kindLabels(resource).backlogInDescription;
+  const backlog = words.backlogInDescription;
   const pending = formatPending(resource.backlog);
   if (backlog && pending !== null) parts.push(`${backlog} ${pending}`);
-  const detail = shownDetail(resource);
+  const detail = isListedOnly(resource, words) ? null : shownDetail(resource);
   if (detail) parts.push(detail);
   const lossAt = dataLossDeadline(resource);
   if (lossAt && isHeld(resource)) {
@@ -83,7 +83,7 @@ export function resourceDescription(resource: Resource, now: Date): string {
  * PAUSED but task 0 still RUNNING"), a failure, or a running resource that cannot pause now.
  */
 function shownDetail(resource: Resource): string | null {
-  if (!resource.stateDetail || resource.kind === 'ksqldb-query') return null;
+  if (!resource.stateDetail) return null;
   const inBetween = resource.state === 'pausing' || resource.state === 'resuming' || resource.state === 'failed';
   return inBetween || (resource.state === 'running' && resource.capabilities.pauseUnavailable) ? resource.stateDetail : null;
 }
@@ -97,12 +97,17 @@ function deadlineColored(icon: ItemIcon, resource: Resource, now: Date, warnWith
   return left <= warnWithinMs ? { id: icon.id, color: WARNING_COLOR } : icon;
 }
 
-/** ksqlDB: " (1 of 2 servers)" on a partly paused query, " (transient)" on one that cannot be paused. */
-function kindQualifier(resource: Resource): string {
-  if (resource.kind !== 'ksqldb-query') return '';
-  if (isListedOnly(resource)) return ' (transient)';
-  const servers = resource.state === 'partially-paused' ? /\b(\d+ of \d+ servers?)\b/.exec(resource.stateDetail ?? '') : null;
-  return servers ? ` (${servers[1]})` : '';
+/** " (transient)" on a resource listed for information only; " (1 of 2 servers)" on one paused in part. */
+function qualifier(resource: Resource, words: KindPresentation): string {
+  if (isListedOnly(resource, words)) return ` (${words.listedOnly})`;
+  const part = resource.state === 'partially-paused' ? /\b(\d+ of \d+ [a-z-]+)\b/.exec(resource.stateDetail ?? '') : null;
+  return part ? ` (${part[1]})` : '';
+}
+
+/** Its kind lists some resources for information only (ksqlDB's transient queries): they offer no pause at all. */
+export function isListedOnly(resource: Resource, words: KindPresentation): boolean {
+  const { pause, resume, pauseAll } = resource.capabilities;
+  return words.listedOnly !== null && !pause && !resume && !pauseAll;
 }
 
 export function resourceContextValue(resource: Resource, upstream = NO_UPSTREAM): string {

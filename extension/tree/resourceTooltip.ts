@@ -3,17 +3,17 @@ import { formatPending, type PauseDetails, type Resource, type WorkerInfo } from
 import { pauseNotHonouredWarning } from '../../protocol/workers';
 import { isHeld, scopeLabel, stateLabel } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
-import { kindLabels } from './kindLabels';
+import type { KindPresentation } from '../../protocol/presentation';
 
 /** The hover of a resource row: everything a developer needs before touching the pause button. */
-export function resourceTooltip(resource: Resource, now: Date): string {
-  const sections: string[][] = [[`**${md(resource.id)}** · ${md(kindLabels(resource).title)}`, `State: **${stateLabel(resource.state)}**${resource.stateDetail ? ` (${md(resource.stateDetail)})` : ''}`]];
+export function resourceTooltip(resource: Resource, words: KindPresentation, now: Date): string {
+  const sections: string[][] = [[`**${md(resource.id)}** · ${md(words.title)}`, `State: **${stateLabel(resource.state)}**${resource.stateDetail ? ` (${md(resource.stateDetail)})` : ''}`]];
   if (resource.capabilities.pauseUnavailable) sections[0].push(`Pause: not available: ${md(resource.capabilities.pauseUnavailable)}`);
   if (resource.pause) sections.push([...pauseLines(resource.pause, now), ...effectLines(resource)]);
   if (resource.scopedPauses.length) {
     sections.push(['Scoped pauses:', ...resource.scopedPauses.map((s) => `- ${md(scopeLabel(s.scope))}: ${md(oneLinePause(s.pause, now))}`)]);
   }
-  sections.push(workLines(resource, now));
+  sections.push(workLines(resource, words, now));
   sections.push(lineageLines(resource));
   if (resource.lastError) sections.push([`Last error: ${md(resource.lastError)}`]);
   return sections
@@ -37,9 +37,8 @@ function oneLinePause(pause: PauseDetails, now: Date): string {
   return `paused by ${pause.pausedBy} since ${readableTime(pause.pausedAt)}${reason}${auto}`;
 }
 
-function workLines(resource: Resource, now: Date): string[] {
+function workLines(resource: Resource, labels: KindPresentation, now: Date): string[] {
   const { backlog } = resource;
-  const labels = kindLabels(resource);
   const lines: string[] = [];
   if (resource.workers) lines.push(`Workers: ${workersSummary(resource.workers)}`);
   const ignoring = pauseNotHonouredWarning(resource.workers);

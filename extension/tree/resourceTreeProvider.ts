@@ -85,7 +85,7 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     if (!resource) return new vscode.TreeItem(node.id);
     const upstream = this.facts.upstream(resource.id);
     const idPrefix = node.kind === 'group-member' ? `pause-group:${node.group}/` : '';
-    return toTreeItem(resourceItem(resource, now, this.warnWithinMs(), upstream, idPrefix), vscode.TreeItemCollapsibleState.None);
+    return toTreeItem(resourceItem(resource, this.store.presentation(resource.kind), now, this.warnWithinMs(), upstream, idPrefix), vscode.TreeItemCollapsibleState.None);
   }
 
   /**

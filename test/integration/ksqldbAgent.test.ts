@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createServer, type Socket } from 'node:net';
 import { AgentClient } from '../../client/agentClient';
 import { Journal } from '../../agent/core/journal';
-import { formatStatus } from '../../cli/format';
+import { statusText } from '../unit/extension/fixtures';
 import { OUTSIDE_PAUSER } from '../../agent/core/journalPauses';
 import type { Resource } from '../../protocol/resource';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
@@ -489,7 +489,7 @@ describe('ksqlDB persistent queries through the agent (ksqlDB stand-in, real Kaf
     assert.deepEqual([still.state, still.pause?.pausedBy, still.pause?.reason], ['paused', 'ops', 'freeze'], 'the pause stays, as ksqlDB holds it');
     // Status no longer says "due now" for a resume that will not come.
     assert.match(still.pause?.autoResumeRefused ?? '', refusal);
-    assert.match(formatStatus(still), new RegExp(`^Auto-resume: refused by the backend \\(Cannot resume query '${cst}' because it is linked to a source table\\. .*\\); resume it by hand \\(`, 'm'));
+    assert.match(statusText(still), new RegExp(`^Auto-resume: refused by the backend \\(Cannot resume query '${cst}' because it is linked to a source table\\. .*\\); resume it by hand \\(`, 'm'));
     assert.equal(server.query(cst)?.paused, true);
   });
 

@@ -5,7 +5,7 @@ import { KafkaConnectConfig } from './config';
 export const kafkaConnectBackend: BackendDefinition<KafkaConnectConfig> = {
   kind: 'kafka-connect',
   configSchema: KafkaConnectConfig,
-  presents: { 'kafka-connect': { title: 'Kafka Connect connector', heading: 'Connector', pending: 'Lag (records)', inFlight: 'In flight', oldest: 'Oldest unconsumed record', backlogInDescription: 'lag', listedOnly: null, confirmPause: null } },
+  presents: { 'kafka-connect': { title: 'Kafka Connect connector', heading: 'Connector', pending: 'Lag (records)', inFlight: 'In flight', oldest: 'Oldest unconsumed record', backlogInDescription: 'lag', listedOnly: null, confirmPause: null, stopEffect: 'Kafka Connect shuts its tasks down and removes them until you resume it; {name} keeps its configuration and offsets. Resume starts the tasks again.' } },
   // Connect stores only the target state: who paused, why and until when live in the journal.
   pauseDetails: 'agent',
   create: (config, context) => new KafkaConnectAdapter(config, context),

@@ -5,7 +5,7 @@ import { FlinkConfig } from './config';
 export const flinkBackend: BackendDefinition<FlinkConfig> = {
   kind: 'flink',
   configSchema: FlinkConfig,
-  presents: { 'flink': { title: 'Flink job', heading: 'Flink job', pending: 'Lag (records)', inFlight: 'In flight', oldest: 'Oldest unconsumed record', backlogInDescription: 'lag', listedOnly: null, confirmPause: null } },
+  presents: { 'flink': { title: 'Flink job', heading: 'Flink job', pending: 'Lag (records)', inFlight: 'In flight', oldest: 'Oldest unconsumed record', backlogInDescription: 'lag', listedOnly: null, confirmPause: null, stopEffect: null } },
   // Flink keeps no who / why / until of a stop: they live in the journal.
   pauseDetails: 'agent',
   // A job is a whole script: its tables, then the INSERT INTO that runs.

@@ -21,6 +21,7 @@ export const relationalMigratorBackend: BackendDefinition<RelationalMigratorConf
         deadline: "With this connection's CDC retention period, resume before {at} ({in}).",
         noDeadline: 'Set "cdcRetention" on this connection to see the deadline here, in the tree and in the status bar.',
       },
+      stopEffect: null,
     } },
   // The Migrator keeps no pause details: who paused, why and until when live in the journal.
   pauseDetails: 'agent',

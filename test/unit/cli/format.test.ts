@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { formatStatus, formatWorkers } from '../../../cli/format';
+import { formatWorkers } from '../../../cli/format';
+import { statusText } from '../extension/fixtures';
 import type { Resource } from '../../../protocol/resource';
 
 const now = new Date('2026-01-28T12:05:00Z');
@@ -29,7 +30,7 @@ function queue(overrides: Partial<Resource> = {}): Resource {
 describe('CLI text output', () => {
   it('prints status as the seed example does', () => {
     assert.equal(
-      formatStatus(queue(), now),
+      statusText(queue(), now),
       [
         'Queue: prod/my-queue',
         'Status: PAUSED',
@@ -69,7 +70,7 @@ describe('CLI text output', () => {
     const resource = queue({ state: 'partially-paused', stateDetail: 'task type send_email paused', pause: null });
     resource.workers![0] = { ...resource.workers![0], status: 'busy', currentTask: 't-1' };
     resource.scopedPauses = [{ scope: { type: 'task-type', value: 'send_email' }, pause: { ...queue().pause!, resumeAt: null } }];
-    const text = formatStatus(resource, now);
+    const text = statusText(resource, now);
     assert.match(text, /^Status: PARTIALLY PAUSED \(task type send_email paused\)$/m);
     assert.match(text, /^Paused task type send_email by alice since 2026-01-28T12:00:00Z: Deploying new version$/m);
     assert.match(text, /^Workers: 5 connected \(1 busy, 4 idle\)$/m);
@@ -77,7 +78,7 @@ describe('CLI text output', () => {
 
   it('shows a capped backlog count as a lower bound and says how to get the exact one', () => {
     const capped = queue({ backlog: { pending: 1000, pendingIsLowerBound: true, inFlight: 0, oldestPendingAt: null, dataLossAt: null } });
-    assert.match(formatStatus(capped, now), /^Pending tasks: 1,000\+ \(the first page of ready\/ only; --exact counts them all\)$/m);
-    assert.match(formatStatus(queue(), now), /^Pending tasks: 1,234$/m);
+    assert.match(statusText(capped, now), /^Pending tasks: 1,000\+ \(counted up to 1,000; --exact counts them all\)$/m);
+    assert.match(statusText(queue(), now), /^Pending tasks: 1,234$/m);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatStatus } from '../../../cli/format';
+
 import type { CommandContext } from '../../../extension/commands/commandUi';
 import { pauseAllCommand, pauseCommand } from '../../../extension/commands/pauseCommands';
 import { resumeAllCommand, resumeCommand, resumeScopeCommand } from '../../../extension/commands/resumeCommands';
@@ -8,7 +8,7 @@ import { showStatusCommand } from '../../../extension/commands/statusCommand';
 import type { Resource } from '../../../protocol/resource';
 import { eventually } from './eventually';
 import { FakeUi } from './fakeUi';
-import { makeConnection, makePause, makeResource, minutesFromNow, pausedResource } from './fixtures';
+import { makeConnection, makePause, makeResource, minutesFromNow, pausedResource, statusText } from './fixtures';
 import { sessionWithFakeAgent, type Harness } from './sessionHarness';
 
 const HOUR = 60 * 60_000;
@@ -232,7 +232,7 @@ describe('extension commands against a fake agent', () => {
     await start([pausedResource('orders/emails', { reason: 'migration' })]);
     await showStatusCommand(ctx, row('orders/emails'));
     const [document] = ui.of('document');
-    assert.equal(document.text, formatStatus(harness.agent.resources.get('orders/emails')!, new Date()));
+    assert.equal(document.text, statusText(harness.agent.resources.get('orders/emails')!, new Date()));
     assert.match(document.text, /^Queue: orders\/emails\nStatus: PAUSED/);
     assert.equal(harness.agent.requestsTo(/GET \/resources\/orders\/emails$/).length, 1);
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatPaused, formatStatus } from '../../../cli/format';
+import { formatPaused } from '../../../cli/format';
 import type { CommandContext } from '../../../extension/commands/commandUi';
 import { pauseConfirmation } from '../../../extension/commands/pauseConfirmation';
 import { pauseCommand } from '../../../extension/commands/pauseCommands';
@@ -7,12 +7,11 @@ import { stopCommand } from '../../../extension/commands/stopCommand';
 import { Command, ItemToken } from '../../../extension/constants';
 import { dueDeadlineWarnings } from '../../../extension/statusBar/deadlineWarnings';
 import { statusModel } from '../../../extension/statusBar/statusModel';
-import { resourceItem } from '../../../extension/tree/resourceItemModel';
 import type { Resource } from '../../../protocol/resource';
 import { eventually } from './eventually';
 import { FakeUi } from './fakeUi';
 import { presentationOf } from '../../../protocol/presentation';
-import { KINDS, makeConnection, makePause, makeResource, minutesFromNow, NOW } from './fixtures';
+import { KINDS, makeConnection, makePause, makeResource, minutesFromNow, NOW, rowOf, statusText } from './fixtures';
 import { sessionWithFakeAgent, type Harness } from './sessionHarness';
 
 const HOUR = 60 * 60_000;
@@ -38,12 +37,12 @@ const snapshotStage = (id: string) =>
   });
 const pausedJob = (id: string, minutesLeft: number) =>
   syncJob(id, { state: 'paused', pause: makePause({ version: null }), stateDetail: 'CDC stage paused; CDC retention 72 hours', backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: minutesFromNow(minutesLeft) } });
-const tokens = (r: Resource) => resourceItem(r, NOW).contextValue.split(' ');
+const tokens = (r: Resource) => rowOf(r, NOW).contextValue.split(' ');
 
 describe('extension: Kafka Connect connectors and Relational Migrator sync jobs', () => {
   describe('tree rows', () => {
     it('shows a connector PAUSED with a task still RUNNING as pausing, naming the task, with Resume and Stop', () => {
-      const row = resourceItem(connector('connect/sink', { state: 'pausing', stateDetail: 'connector PAUSED but task 0 still RUNNING', pause: makePause({ version: null }) }), NOW);
+      const row = rowOf(connector('connect/sink', { state: 'pausing', stateDetail: 'connector PAUSED but task 0 still RUNNING', pause: makePause({ version: null }) }), NOW);
       assert.equal(row.description, 'pausing · lag 0 · connector PAUSED but task 0 still RUNNING');
       assert.equal(row.icon.id, 'loading~spin');
       const t = row.contextValue.split(' ');
@@ -56,14 +55,14 @@ describe('extension: Kafka Connect connectors and Relational Migrator sync jobs'
       const stopped = connector('connect/sink', { state: 'stopped', stateDetail: 'tasks shut down', pause: makePause({ version: null }) });
       assert.ok(tokens(stopped).includes(ItemToken.resumable));
       assert.ok(!tokens(stopped).includes(ItemToken.stoppable));
-      assert.deepEqual(resourceItem(stopped, NOW).icon, { id: 'debug-stop', color: null });
-      const failed = resourceItem(connector('connect/sink', { state: 'failed', stateDetail: '1 of 1 task FAILED: task 0', lastError: 'task 0: ConnectException: boom' }), NOW);
+      assert.deepEqual(rowOf(stopped, NOW).icon, { id: 'debug-stop', color: null });
+      const failed = rowOf(connector('connect/sink', { state: 'failed', stateDetail: '1 of 1 task FAILED: task 0', lastError: 'task 0: ConnectException: boom' }), NOW);
       assert.equal(failed.description, 'failed · lag 0 · 1 of 1 task FAILED: task 0');
       assert.match(failed.tooltip, /Last error: task 0: ConnectException: boom/);
     });
 
     it('says on a sync job in its snapshot stage why it cannot pause, and offers no Pause', () => {
-      const row = resourceItem(snapshotStage('migrator/job-1'), NOW);
+      const row = rowOf(snapshotStage('migrator/job-1'), NOW);
       assert.equal(row.description, 'running · snapshot stage; project orders');
       assert.ok(!row.contextValue.split(' ').includes(ItemToken.pausable));
       assert.match(row.tooltip, /Pause: not available: it is still in its snapshot stage; pause is offered once its CDC stage runs/);
@@ -71,18 +70,18 @@ describe('extension: Kafka Connect connectors and Relational Migrator sync jobs'
     });
 
     it('shows how long a paused job can stay paused, turning warning- then error-colored', () => {
-      const far = resourceItem(pausedJob('migrator/job-1', 72 * 60), NOW);
+      const far = rowOf(pausedJob('migrator/job-1', 72 * 60), NOW);
       assert.equal(far.description, 'paused · resume within 3d');
       assert.deepEqual(far.icon, { id: 'debug-pause', color: 'debugIcon.pauseForeground' });
       assert.match(far.tooltip, /\*\*Can stay paused: 72 hours more\*\*/);
-      const near = resourceItem(pausedJob('migrator/job-1', 45), NOW);
+      const near = rowOf(pausedJob('migrator/job-1', 45), NOW);
       assert.equal(near.description, 'paused · resume within 45m');
       assert.deepEqual(near.icon, { id: 'debug-pause', color: 'list.warningForeground' });
-      assert.deepEqual(resourceItem(pausedJob('migrator/job-1', 45), NOW, 30 * 60_000).icon.color, 'debugIcon.pauseForeground', 'the threshold is the setting');
-      const past = resourceItem(pausedJob('migrator/job-1', -5), NOW);
+      assert.deepEqual(rowOf(pausedJob('migrator/job-1', 45), NOW, 30 * 60_000).icon.color, 'debugIcon.pauseForeground', 'the threshold is the setting');
+      const past = rowOf(pausedJob('migrator/job-1', -5), NOW);
       assert.equal(past.description, 'paused · retention passed');
       assert.deepEqual(past.icon, { id: 'debug-pause', color: 'errorForeground' });
-      assert.equal(resourceItem(syncJob('migrator/job-2'), NOW).description, 'running', 'a running job shows no countdown');
+      assert.equal(rowOf(syncJob('migrator/job-2'), NOW).description, 'running', 'a running job shows no countdown');
     });
   });
 
@@ -113,14 +112,14 @@ describe('extension: Kafka Connect connectors and Relational Migrator sync jobs'
 
   describe('CLI text', () => {
     it('names the kind, why pause is not offered, the deadline and a pause not in effect yet', () => {
-      assert.match(formatStatus(snapshotStage('migrator/job-1'), NOW), /^Sync job: migrator\/job-1\nStatus: RUNNING \(snapshot stage; project orders\)\nPause: not available: it is still/);
-      assert.match(formatStatus(pausedJob('migrator/job-1', 72 * 60), NOW), /\nResume before: 2026-02-01T12:00:00Z \(in 72 hours\); paused data may be lost after that/);
+      assert.match(statusText(snapshotStage('migrator/job-1'), NOW), /^Sync job: migrator\/job-1\nStatus: RUNNING \(snapshot stage; project orders\)\nPause: not available: it is still/);
+      assert.match(statusText(pausedJob('migrator/job-1', 72 * 60), NOW), /\nResume before: 2026-02-01T12:00:00Z \(in 72 hours\); paused data may be lost after that/);
       const pausing = connector('connect/src', { state: 'pausing', stateDetail: 'connector PAUSED but task 0 still RUNNING', backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null } });
       assert.equal(
         formatPaused(pausing, makePause({ pausedAt: NOW.toISOString(), reason: null, version: null }), null, NOW),
         'Paused connect/src\nPaused at: 2026-01-29T12:00:00Z\nPaused by: user:alice\nAuto-resume: none (manual resume)\nStatus: PAUSING (connector PAUSED but task 0 still RUNNING)',
       );
-      assert.match(formatStatus(connector('connect/src'), NOW), /^Connector: connect\/src\n/);
+      assert.match(statusText(connector('connect/src'), NOW), /^Connector: connect\/src\n/);
     });
   });
 

@@ -1,4 +1,7 @@
 import { kindPresentations } from '../../../agent/backends/registry';
+import { formatStatus } from '../../../cli/format';
+import { resourceItem, type ItemModel } from '../../../extension/tree/resourceItemModel';
+import { presentationOf } from '../../../protocol/presentation';
 import type { ConnectionStatus, PauseDetails, Resource } from '../../../protocol/resource';
 
 export const NOW = new Date('2026-01-29T12:00:00.000Z');
@@ -43,4 +46,15 @@ export function pausedResource(id: string, pause: Partial<PauseDetails> = {}, ov
 
 export function makeConnection(name: string, overrides: Partial<ConnectionStatus> = {}): ConnectionStatus {
   return { name, kind: 's3-queue', status: 'ok', error: null, checkedAt: NOW.toISOString(), ...overrides };
+}
+
+/** A resource's tree row as the extension draws it, with its backend's words. */
+export function rowOf(resource: Resource, now = NOW, ...rest: Tail<Parameters<typeof resourceItem>>): ItemModel {
+  return resourceItem(resource, presentationOf(KINDS, resource.kind), now, ...rest);
+}
+type Tail<T extends unknown[]> = T extends [unknown, unknown, unknown, ...infer Rest] ? Rest : never;
+
+/** `status` as the CLI prints it for a resource, with its backend's words. */
+export function statusText(resource: Resource, now = NOW): string {
+  return formatStatus(resource, presentationOf(KINDS, resource.kind), now);
 }

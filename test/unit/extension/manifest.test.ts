@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, ContextKey, ItemToken, PEEK_SCHEME, VIEW_ID } from '../../../extension/constants';
-import { agentDownItem, connectionItem, resourceItem } from '../../../extension/tree/resourceItemModel';
-import { makeConnection, makePause, makeResource, minutesFromNow, NOW, pausedResource } from './fixtures';
+import { agentDownItem, connectionItem } from '../../../extension/tree/resourceItemModel';
+import { makeConnection, makePause, makeResource, minutesFromNow, NOW, pausedResource, rowOf } from './fixtures';
 
 interface MenuEntry {
   command: string;
@@ -44,24 +44,24 @@ describe('package.json contributions', () => {
   });
 
   it('shows inline Pause on running rows and inline Resume on paused rows', () => {
-    assert.deepEqual(inline(resourceItem(makeResource('q/a'), NOW).contextValue), [Command.pause]);
-    assert.deepEqual(inline(resourceItem(pausedResource('q/a'), NOW).contextValue), [Command.resume]);
-    assert.deepEqual(inline(resourceItem(pausedResource('q/a', { resumeAt: minutesFromNow(25) }), NOW).contextValue), [Command.resume]);
-    assert.deepEqual(inline(resourceItem(makeResource('q/a', { state: 'pausing' }), NOW).contextValue), [], 'nothing to click while in between');
+    assert.deepEqual(inline(rowOf(makeResource('q/a'), NOW).contextValue), [Command.pause]);
+    assert.deepEqual(inline(rowOf(pausedResource('q/a'), NOW).contextValue), [Command.resume]);
+    assert.deepEqual(inline(rowOf(pausedResource('q/a', { resumeAt: minutesFromNow(25) }), NOW).contextValue), [Command.resume]);
+    assert.deepEqual(inline(rowOf(makeResource('q/a', { state: 'pausing' }), NOW).contextValue), [], 'nothing to click while in between');
   });
 
   it('offers the pause variants, scoped resume and status in the row context menu', () => {
-    assert.deepEqual(contextMenu(resourceItem(makeResource('q/a'), NOW).contextValue), [Command.pause, Command.pauseWithReason, Command.pauseFor, Command.showStatus, Command.showLineage]);
+    assert.deepEqual(contextMenu(rowOf(makeResource('q/a'), NOW).contextValue), [Command.pause, Command.pauseWithReason, Command.pauseFor, Command.showStatus, Command.showLineage]);
     const scoped = makeResource('q/a', { state: 'partially-paused', scopedPauses: [{ scope: { type: 'shard', value: 'a' }, pause: makePause() }] });
-    assert.ok(contextMenu(resourceItem(scoped, NOW).contextValue).includes(Command.resumeScope));
+    assert.ok(contextMenu(rowOf(scoped, NOW).contextValue).includes(Command.resumeScope));
   });
 
   it('offers Peek (inline eye and context menu) only on rows that write to a Kafka topic', () => {
     const lineage = { upstream: [], downstream: [], inputs: ['kafka-topic:orders'], outputs: ['kafka-topic:big'] };
-    const query = resourceItem(makeResource('ksql/Q1', { kind: 'ksqldb-query', lineage }), NOW).contextValue;
+    const query = rowOf(makeResource('ksql/Q1', { kind: 'ksqldb-query', lineage }), NOW).contextValue;
     assert.deepEqual(inline(query), [Command.pause, Command.peek]);
     assert.ok(contextMenu(query).includes(Command.peek));
-    const sink = resourceItem(makeResource('connect/sink', { kind: 'kafka-connect', lineage: { ...lineage, outputs: [] } }), NOW).contextValue;
+    const sink = rowOf(makeResource('connect/sink', { kind: 'kafka-connect', lineage: { ...lineage, outputs: [] } }), NOW).contextValue;
     assert.ok(!inline(sink).includes(Command.peek) && !contextMenu(sink).includes(Command.peek), 'a sink writes no topic');
   });
 
@@ -104,7 +104,7 @@ describe('package.json contributions', () => {
     assert.deepEqual(whens, [`${ContextKey.agentState} == starting`, `${ContextKey.agentState} == connected && !${ContextKey.hasConnections}`]);
     assert.match(manifest.contributes.viewsWelcome[1].contents, /command:pipelinePause\.openConnectionsFile/);
     assert.deepEqual(inline(agentDownItem('no agent').contextValue), [Command.startAgent, Command.showAgentLog]);
-    assert.deepEqual(inline(resourceItem(makeResource('q/a'), NOW).contextValue).includes(Command.startAgent), false);
+    assert.deepEqual(inline(rowOf(makeResource('q/a'), NOW).contextValue).includes(Command.startAgent), false);
   });
 
   it('validates connections files against the shipped schema and ships what it references', () => {
@@ -115,10 +115,10 @@ describe('package.json contributions', () => {
     }
   });
   it('offers Pause Upstream where something feeds the row, Resume Upstream where a group holds its inputs, and Resume on group rows', () => {
-    const fed = resourceItem(makeResource('q/a'), NOW, undefined, { hasUpstream: true, upstreamPaused: false }).contextValue;
+    const fed = rowOf(makeResource('q/a'), NOW, undefined, { hasUpstream: true, upstreamPaused: false }).contextValue;
     assert.ok(contextMenu(fed).includes(Command.pauseUpstream));
-    assert.ok(!contextMenu(resourceItem(makeResource('q/a'), NOW).contextValue).includes(Command.pauseUpstream), 'nothing upstream, nothing to offer');
-    const held = resourceItem(makeResource('q/a'), NOW, undefined, { hasUpstream: true, upstreamPaused: true }).contextValue;
+    assert.ok(!contextMenu(rowOf(makeResource('q/a'), NOW).contextValue).includes(Command.pauseUpstream), 'nothing upstream, nothing to offer');
+    const held = rowOf(makeResource('q/a'), NOW, undefined, { hasUpstream: true, upstreamPaused: true }).contextValue;
     assert.deepEqual(inline(held), [Command.pause, Command.resumeUpstream]);
     assert.deepEqual(inline(ItemToken.pauseGroup), [Command.resumeGroup]);
   });

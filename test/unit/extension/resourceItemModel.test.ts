@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { ItemToken } from '../../../extension/constants';
 import type { ResourceState } from '../../../protocol/resource';
-import { connectionItem, resourceItem } from '../../../extension/tree/resourceItemModel';
-import { makeConnection, makePause, makeResource, minutesFromNow, NOW, pausedResource } from './fixtures';
+import { connectionItem } from '../../../extension/tree/resourceItemModel';
+import { makeConnection, makePause, makeResource, minutesFromNow, NOW, pausedResource, rowOf } from './fixtures';
 
 const tokens = (contextValue: string) => contextValue.split(' ');
 
 describe('extension/tree/resourceItemModel', () => {
   it('picks a codicon per state and colors paused and failed', () => {
-    const icon = (state: ResourceState) => resourceItem(makeResource('q/a', { state }), NOW).icon;
+    const icon = (state: ResourceState) => rowOf(makeResource('q/a', { state }), NOW).icon;
     assert.deepEqual(icon('running'), { id: 'debug-start', color: 'debugIcon.startForeground' });
     assert.equal(icon('pausing').id, 'loading~spin');
     assert.equal(icon('resuming').id, 'loading~spin');
@@ -20,40 +20,40 @@ describe('extension/tree/resourceItemModel', () => {
   });
 
   it('describes the state, and the countdown of a scheduled resume', () => {
-    assert.equal(resourceItem(makeResource('q/a'), NOW).description, 'running');
-    assert.equal(resourceItem(pausedResource('q/a'), NOW).description, 'paused');
-    assert.equal(resourceItem(pausedResource('q/a', { resumeAt: minutesFromNow(25) }), NOW).description, 'paused · auto-resume in 25m');
-    assert.equal(resourceItem(pausedResource('q/a', { resumeAt: minutesFromNow(-1) }), NOW).description, 'paused · auto-resume due');
-    assert.equal(resourceItem(makeResource('q/a', { state: 'partially-paused' }), NOW).description, 'partially paused');
+    assert.equal(rowOf(makeResource('q/a'), NOW).description, 'running');
+    assert.equal(rowOf(pausedResource('q/a'), NOW).description, 'paused');
+    assert.equal(rowOf(pausedResource('q/a', { resumeAt: minutesFromNow(25) }), NOW).description, 'paused · auto-resume in 25m');
+    assert.equal(rowOf(pausedResource('q/a', { resumeAt: minutesFromNow(-1) }), NOW).description, 'paused · auto-resume due');
+    assert.equal(rowOf(makeResource('q/a', { state: 'partially-paused' }), NOW).description, 'partially paused');
   });
 
   it('shows no countdown for an auto-resume the backend refused, and says why in the tooltip', () => {
     const refused = pausedResource('q/a', { resumeAt: minutesFromNow(-1), autoResumeRefused: "Cannot resume query 'CST_1' because it is linked to a source table." });
-    const item = resourceItem(refused, NOW);
+    const item = rowOf(refused, NOW);
     assert.equal(item.description, 'paused');
     assert.match(String(item.tooltip), /Resume at: .*\(refused by the backend .*CST\\_1.*source table.*; resume it by hand\)/);
   });
 
   it('combines contextValue tokens so inline Pause shows on running rows and Resume on paused ones', () => {
-    const running = tokens(resourceItem(makeResource('q/a'), NOW).contextValue);
+    const running = tokens(rowOf(makeResource('q/a'), NOW).contextValue);
     assert.ok(running.includes(ItemToken.pausable));
     assert.ok(!running.includes(ItemToken.resumable));
     assert.ok(running.includes('pipelinePause.resource.kind-s3-queue'));
     assert.ok(running.includes('pipelinePause.resource.state-running'));
 
-    const scheduled = tokens(resourceItem(pausedResource('q/a', { resumeAt: minutesFromNow(25) }), NOW).contextValue);
+    const scheduled = tokens(rowOf(pausedResource('q/a', { resumeAt: minutesFromNow(25) }), NOW).contextValue);
     assert.ok(scheduled.includes(ItemToken.resumable));
     assert.ok(scheduled.includes(ItemToken.autoResume));
     assert.ok(!scheduled.includes(ItemToken.pausable));
 
     const scoped = makeResource('q/a', { state: 'partially-paused', scopedPauses: [{ scope: { type: 'task-type', value: 'send_email' }, pause: makePause() }] });
-    const scopedTokens = tokens(resourceItem(scoped, NOW).contextValue);
+    const scopedTokens = tokens(rowOf(scoped, NOW).contextValue);
     assert.ok(scopedTokens.includes(ItemToken.scoped));
     assert.ok(scopedTokens.includes(ItemToken.pausable), 'the rest of a partly paused queue can still be paused');
     assert.ok(!scopedTokens.includes(ItemToken.resumable), 'no whole-resource pause to resume');
 
     const cannot = makeResource('q/a', { capabilities: { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false, stop: false } });
-    assert.deepEqual(tokens(resourceItem(cannot, NOW).contextValue).filter((t) => t === ItemToken.pausable || t === ItemToken.resumable), []);
+    assert.deepEqual(tokens(rowOf(cannot, NOW).contextValue).filter((t) => t === ItemToken.pausable || t === ItemToken.resumable), []);
   });
 
   it('puts who, why, since, until, workers, backlog, scopes and the last error in the tooltip', () => {
@@ -71,7 +71,7 @@ describe('extension/tree/resourceItemModel', () => {
         lastError: 'S3 503 SlowDown',
       },
     );
-    const tooltip = resourceItem(resource, NOW).tooltip;
+    const tooltip = rowOf(resource, NOW).tooltip;
     for (const expected of [
       'Reason: fix \\*bad\\* rows',
       'Paused by: user:alice',
@@ -90,7 +90,7 @@ describe('extension/tree/resourceItemModel', () => {
 
   it('shows a capped pending count as "1,000+" in the tooltip, with how to count them all', () => {
     const resource = makeResource('orders/emails', { backlog: { pending: 1000, pendingIsLowerBound: true, inFlight: 0, oldestPendingAt: null, dataLossAt: null } });
-    const tooltip = String(resourceItem(resource, NOW).tooltip);
+    const tooltip = String(rowOf(resource, NOW).tooltip);
     assert.ok(tooltip.includes('Pending tasks: 1,000\\+ \\(counted up to 1,000; pipeline\\-pause status orders/emails \\-\\-exact counts them all\\)'), tooltip);
   });
 
@@ -128,17 +128,17 @@ describe('extension/tree/resourceItemModel: ksqlDB queries', () => {
       pause: makePause(),
       backlog: { pending: 40, inFlight: null, oldestPendingAt: null, dataLossAt: null },
     });
-    const item = resourceItem(partial, NOW);
+    const item = rowOf(partial, NOW);
     assert.equal(item.description, 'partially paused (1 of 2 servers) · lag 40');
     assert.ok(tokens(item.contextValue).includes(ItemToken.pausable), 'the rest can still be paused');
     assert.ok(tokens(item.contextValue).includes(ItemToken.resumable));
     assert.ok(tokens(item.contextValue).includes('pipelinePause.resource.kind-ksqldb-query'));
-    assert.equal(resourceItem(query({ backlog: { pending: 0, inFlight: null, oldestPendingAt: null, dataLossAt: null } }), NOW).description, 'running · lag 0');
+    assert.equal(rowOf(query({ backlog: { pending: 0, inFlight: null, oldestPendingAt: null, dataLossAt: null } }), NOW).description, 'running · lag 0');
   });
 
   it('marks transient queries as listed only, with no pause offered', () => {
     const transient = query({ name: 'transient_ORDERS_1', backlog: { pending: null, inFlight: null, oldestPendingAt: null, dataLossAt: null }, stateDetail: 'PUSH query: ksqlDB cannot pause it', capabilities: { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false, stop: false } });
-    const item = resourceItem(transient, NOW);
+    const item = rowOf(transient, NOW);
     assert.equal(item.description, 'running (transient)');
     assert.deepEqual(item.icon, { id: 'eye', color: null });
     assert.ok(!tokens(item.contextValue).includes(ItemToken.pausable));
@@ -150,7 +150,7 @@ describe('extension/tree/resourceItemModel: ksqlDB queries', () => {
       pause: makePause({ pausedBy: 'unknown (paused outside Pipeline Pause)', reason: null }),
       pauseEffect: { status: 'confirmed', since: minutesFromNow(-5), detail: 'committed offsets unchanged since 2026-01-29T11:55:00Z while 40 new records arrived' },
     });
-    const tooltip = resourceItem(paused, NOW).tooltip;
+    const tooltip = rowOf(paused, NOW).tooltip;
     for (const expected of [
       '**ksql/CSAS\\_COPY\\_1** · ksqlDB query',
       'Paused by: unknown \\(paused outside Pipeline Pause\\)',

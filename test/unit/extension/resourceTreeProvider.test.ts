@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { ResourceStore } from '../../../extension/state/resourceStore';
-import { resourceItem } from '../../../extension/tree/resourceItemModel';
 import type { TreeNode } from '../../../extension/tree/treeNodes';
 import { directFeeders } from '../../../protocol/lineage';
 import type { Resource } from '../../../protocol/resource';
-import { KINDS, makeConnection, makePause, makeResource, minutesFromNow, NOW, pausedResource } from './fixtures';
+import { KINDS, makeConnection, makePause, makeResource, minutesFromNow, NOW, pausedResource, rowOf } from './fixtures';
 import { TreeRendering } from './treeRendering';
 import { useVscodeStub, type ThemeIcon } from './vscodeStub';
 
@@ -111,7 +110,7 @@ describe('extension/tree/resourceTreeProvider (with a stub vscode module)', () =
       directFeeders(probe.store.resources());
       const walk = probe.reads.get(sample.id) ?? 0;
       probe.reads.clear();
-      resourceItem(sample, NOW);
+      rowOf(sample, NOW);
       const draw = probe.reads.get(sample.id) ?? 0;
 
       reads.clear();

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { decodeHeartbeat, toWorkerInfo } from '../../../buquet/heartbeat';
-import { formatPaused, formatStatus, formatWorkers } from '../../../cli/format';
+import { formatPaused, formatWorkers } from '../../../cli/format';
 import { blankResource, type Resource } from '../../../protocol/resource';
-import { resourceItem } from '../../../extension/tree/resourceItemModel';
+import { rowOf, statusText } from '../extension/fixtures';
 import { statusModel } from '../../../extension/statusBar/statusModel';
 
 const now = new Date('2026-11-23T17:20:00Z');
@@ -46,14 +46,14 @@ describe('buquet workers as shown', () => {
     const ignoring = worker(buquetHeartbeat('2026-11-23T17:19:55Z', 'task-1'));
     const resource = queueWith([ignoring!], true);
     const expected = 'Warning: 1 worker (peer-1) does not honour the pause';
-    assert.match(formatStatus(resource, now), new RegExp(expected.replace(/[()]/g, '\\$&')));
+    assert.match(statusText(resource, now), new RegExp(expected.replace(/[()]/g, '\\$&')));
     assert.match(formatWorkers(resource, now), /does not honour the pause .*it keeps running tasks while paused/);
     assert.match(formatPaused(resource, resource.pause!, null, now), /1 worker \(peer-1\) does not honour the pause/);
-    assert.match(String(resourceItem(resource, now).tooltip), /does not honour the pause/);
+    assert.match(String(rowOf(resource, now).tooltip), /does not honour the pause/);
     const bar = statusModel('connected', [resource], now, 3_600_000);
     assert.deepEqual({ severity: bar.severity, warns: /does not honour the pause/.test(bar.tooltip) }, { severity: 'warning', warns: true });
     const stale = { ...ignoring!, healthy: false };
-    assert.doesNotMatch(formatStatus(queueWith([stale], true), now), /honour/, 'a stale worker runs nothing: no warning');
+    assert.doesNotMatch(statusText(queueWith([stale], true), now), /honour/, 'a stale worker runs nothing: no warning');
   });
 
   it('shows when a stale worker was last seen instead of an uptime that keeps growing', () => {
