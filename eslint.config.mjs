@@ -4,17 +4,18 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The layers, and what each may import. One shared model (protocol) at the bottom; buquet's S3
- * layout beside it; the agent over both; clients (client, cli, extension) over protocol and the
- * client library; tests, benchmarks and the sandbox are free to reach everything.
+ * layout beside it; the agent over both; clients (cli, extension) over protocol, the client
+ * library and the text both print (format); tests, benchmarks and the sandbox reach everything.
  */
 const LAYERS = {
   protocol: [],
   buquet: ['protocol'],
   worker: ['buquet', 'protocol'],
   client: ['protocol'],
+  format: ['protocol'],
   agent: ['buquet', 'protocol'],
-  cli: ['agent', 'client', 'protocol'],
-  extension: ['client', 'protocol', 'cli'],
+  cli: ['agent', 'client', 'format', 'protocol'],
+  extension: ['client', 'format', 'protocol'],
 };
 
 export default tseslint.config(

@@ -1,4 +1,4 @@
-import { formatStatus } from '../../cli/format';
+import { formatStatus } from '../../format/resourceText';
 import type { TreeNode } from '../tree/treeNodes';
 import type { CommandContext } from './commandUi';
 import { runWithRetry } from './runAction';

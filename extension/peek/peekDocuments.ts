@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatPeek } from '../../cli/formatPeek';
+import { formatPeek } from '../../format/peekText';
 import type { PauseApi } from '../../protocol/api';
 import { PEEK_SCHEME } from '../constants';
 import type { CommandContext } from '../commands/commandUi';

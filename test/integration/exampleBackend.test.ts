@@ -77,7 +77,7 @@ describe('a new backend is one folder and one registry line', function () {
 
   before(() => {
     copy = mkdtempSync(join(tmpdir(), 'pp-example-backend-'));
-    const tracked = execFileSync('git', ['-C', ROOT, 'ls-files', 'agent', 'buquet', 'cli', 'client', 'extension', 'protocol', 'tsconfig.json', 'package.json'], { encoding: 'utf8' }).trim().split('\n');
+    const tracked = execFileSync('git', ['-C', ROOT, 'ls-files', 'agent', 'buquet', 'cli', 'client', 'extension', 'format', 'protocol', 'tsconfig.json', 'package.json'], { encoding: 'utf8' }).trim().split('\n');
     for (const file of tracked) {
       mkdirSync(dirname(join(copy, file)), { recursive: true });
       cpSync(join(ROOT, file), join(copy, file));
@@ -104,7 +104,7 @@ describe('a new backend is one folder and one registry line', function () {
   it('type-checks with the new kind, and the connections file takes it', async () => {
     await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(copy, 'tsconfig.json'), '--noEmit'], { cwd: copy }).catch((error: { stdout?: string }) => {
       // The copy holds only the product: errors about the tests and benches it leaves out are expected.
-      const product = (error.stdout ?? '').split('\n').filter((line) => /^(agent|buquet|cli|client|extension|protocol)\//.test(line));
+      const product = (error.stdout ?? '').split('\n').filter((line) => /^(agent|buquet|cli|client|extension|format|protocol)\//.test(line));
       assert.deepEqual(product, [], 'the product compiles with the example backend');
     });
     const { stdout } = await cli('list');

@@ -19,10 +19,12 @@ describe('the layers, as lint enforces them', function () {
     ]);
     assert.equal((await layerErrors('extension/commands/probe.ts', "import { startAgent } from '../../agent/main';\nexport const probe = startAgent;\n")).length, 1);
     assert.equal((await layerErrors('buquet/probe.ts', "import { AgentClient } from '../client/agentClient';\nexport const probe = AgentClient;\n")).length, 1);
+    assert.equal((await layerErrors('extension/commands/probe.ts', "import { run } from '../../cli/main';\nexport const probe = run;\n")).length, 1, 'the editor does not reach into the CLI');
   });
 
   it("passes the ways the layers allow, and the extension's own agent/ folder is the extension", async () => {
     assert.deepEqual(await layerErrors('agent/core/probe.ts', "import { PauseError } from '../../protocol/errors';\nexport const probe = PauseError;\n"), []);
     assert.deepEqual(await layerErrors('extension/tree/probe.ts', "import type { AgentSession } from '../agent/agentSession';\nexport type Probe = AgentSession;\n"), []);
+    assert.deepEqual(await layerErrors('extension/commands/probe.ts', "import { formatStatus } from '../../format/resourceText';\nexport const probe = formatStatus;\n"), [], 'both clients print the shared text');
   });
 });

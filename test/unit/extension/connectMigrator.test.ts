@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatPaused } from '../../../cli/format';
+import { formatPaused } from '../../../format/resourceText';
 import type { CommandContext } from '../../../extension/commands/commandUi';
 import { pauseConfirmation } from '../../../extension/commands/pauseConfirmation';
 import { pauseCommand } from '../../../extension/commands/pauseCommands';

@@ -1,5 +1,5 @@
 import { kindPresentations } from '../../../agent/backends/registry';
-import { formatStatus } from '../../../cli/format';
+import { formatStatus } from '../../../format/resourceText';
 import { resourceItem, type ItemModel } from '../../../extension/tree/resourceItemModel';
 import { presentationOf } from '../../../protocol/presentation';
 import type { ConnectionStatus, PauseDetails, Resource } from '../../../protocol/resource';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { decodeHeartbeat, toWorkerInfo } from '../../../buquet/heartbeat';
-import { formatPaused, formatWorkers } from '../../../cli/format';
+import { formatPaused, formatWorkers } from '../../../format/resourceText';
 import { blankResource, type Resource } from '../../../protocol/resource';
 import { rowOf, statusText } from '../extension/fixtures';
 import { statusModel } from '../../../extension/statusBar/statusModel';

@@ -7,7 +7,10 @@ import type { KindPresentation } from '../protocol/presentation';
 import { pauseNotHonouredWarning } from '../protocol/workers';
 import { singleLine } from '../protocol/printable';
 
-/** Text output shaped like seed 003's examples of `buquet status` and `buquet workers`. */
+/**
+ * Plain-text renderings of the model that the CLI prints and the editor's Show Status opens: one
+ * wording for both. Status text is shaped like seed 003's examples of `buquet status` and `buquet workers`.
+ */
 export function formatStatus(resource: Resource, words: KindPresentation, now = new Date()): string {
   const lines = [`${words.heading}: ${resource.id}`, `Status: ${statusWord(resource)}`];
   if (resource.pause) lines.push(...pauseLines(resource.pause, now));

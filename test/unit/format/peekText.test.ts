@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatPeek } from '../../../cli/formatPeek';
+import { formatPeek } from '../../../format/peekText';
 import type { PeekRecord } from '../../../protocol/peek';
 
 const record = (overrides: Partial<PeekRecord>): PeekRecord => ({

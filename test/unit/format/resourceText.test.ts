@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatWorkers } from '../../../cli/format';
+import { formatWorkers } from '../../../format/resourceText';
 import { statusText } from '../extension/fixtures';
 import type { Resource } from '../../../protocol/resource';
 
