@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { kafkaService, services, useSandboxServices } from '../support/sandboxFixture';
+import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { KafkaBed, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testBed';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import type { TreeView, Workbench } from './harness';
 import { list, waitForLocator, waitUntil } from './harness/wait';
-import { CONNECTION, startEditorEnv, type EditorEnv } from './support/editorEnv';
-import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView } from './support/pipelinePauseUi';
+import { startEditorEnv, type EditorEnv } from './support/editorEnv';
+import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, screenshotOnFailure } from './support/pipelinePauseUi';
 import { clickCodeLens, goToLine, openProblemsPanel, openWorkspaceFile, problems, waitForCodeLenses, waitForProblem } from './support/sqlEditor';
 
 /**
@@ -52,12 +52,14 @@ describe('extension in code-server: deploy a ksqlDB statement from a .sql file',
     await bed.createTopic(topic);
     await ksqlOk(standIn.url, `CREATE STREAM ORDERS (ID INT, AMOUNT INT) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON');`);
 
-    env = await startEditorEnv({ name: 'deploy', files: { [FILE]: SQL } });
-    const s3 = services().s3;
-    env.home.writeConnections([
-      { name: CONNECTION, kind: 's3-queue', endpoint: s3.endpoint, profile: s3.profile, buckets: [env.bucket], pollIntervalSeconds: 2 },
-      { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 5 },
-    ]);
+    env = await startEditorEnv({
+      name: 'deploy',
+      files: { [FILE]: SQL },
+      pollIntervalSeconds: 2,
+      alongside: [
+        { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 5 },
+      ],
+    });
     workbench = env.editor.workbench;
     view = await openPipelinesView(workbench);
     await view.waitForDescription('ksql', 'ok', 60_000);
@@ -69,11 +71,7 @@ describe('extension in code-server: deploy a ksqlDB statement from a .sql file',
     await bed?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      await workbench.screenshot(`deploy-FAILED-${this.currentTest.title.slice(0, 50)}`).catch(() => undefined);
-    }
-  });
+  screenshotOnFailure('deploy', () => workbench);
 
   it('shows a lens above each CREATE ... AS SELECT; clicking one deploys it and selects the new query in the tree', async () => {
     await openWorkspaceFile(workbench.page, FILE);

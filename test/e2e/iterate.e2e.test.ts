@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { kafkaService, services, useSandboxServices } from '../support/sandboxFixture';
+import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { KafkaBed, ksql, ksqlOk, startStandIn, unique, type Row } from '../standins/ksqldb/testBed';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import type { TreeView, Workbench } from './harness';
 import { waitUntil } from './harness/wait';
-import { CONNECTION, startEditorEnv, type EditorEnv } from './support/editorEnv';
-import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView } from './support/pipelinePauseUi';
+import { startEditorEnv, type EditorEnv } from './support/editorEnv';
+import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, screenshotOnFailure } from './support/pipelinePauseUi';
 import { clickCodeLens, goToLine, openWorkspaceFile, waitForCodeLenses } from './support/sqlEditor';
 
 /**
@@ -91,12 +91,14 @@ describe('extension in code-server: iterate on a downstream query while its upst
     q1 = (await ksqlOk(standIn.url, 'CREATE STREAM VALID_ORDERS AS SELECT * FROM ORDERS WHERE AMOUNT > 0;', earliest))[0].commandStatus!.queryId!;
     q2 = (await ksqlOk(standIn.url, q2Source(totalsTopic), earliest))[0].commandStatus!.queryId!;
 
-    env = await startEditorEnv({ name: 'iterate', files: { [FILE]: q2Source(totalsTopic) } });
-    const s3 = services().s3;
-    env.home.writeConnections([
-      { name: CONNECTION, kind: 's3-queue', endpoint: s3.endpoint, profile: s3.profile, buckets: [env.bucket], pollIntervalSeconds: 2 },
-      { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
-    ]);
+    env = await startEditorEnv({
+      name: 'iterate',
+      files: { [FILE]: q2Source(totalsTopic) },
+      pollIntervalSeconds: 2,
+      alongside: [
+        { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
+      ],
+    });
     workbench = env.editor.workbench;
     view = await openPipelinesView(workbench);
   });
@@ -107,11 +109,7 @@ describe('extension in code-server: iterate on a downstream query while its upst
     await bed?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      await workbench.screenshot(`iterate-FAILED-${this.currentTest.title.slice(0, 50)}`).catch(() => undefined);
-    }
-  });
+  screenshotOnFailure('iterate', () => workbench);
 
   it('pause upstream of Q2 pauses Q1 only; Q2 edited in its file and deployed; resume upstream; every record in the new output once', async () => {
     await produce(30);

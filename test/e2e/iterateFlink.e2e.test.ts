@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { flinkService, kafkaService, services, useSandboxServices } from '../support/sandboxFixture';
+import { flinkService, kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { KafkaBed, unique, type Row } from '../standins/ksqldb/testBed';
 import type { TreeView, Workbench } from './harness';
 import { waitForLocator, waitUntil } from './harness/wait';
-import { CONNECTION, startEditorEnv, type EditorEnv } from './support/editorEnv';
-import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView } from './support/pipelinePauseUi';
+import { startEditorEnv, type EditorEnv } from './support/editorEnv';
+import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, screenshotOnFailure } from './support/pipelinePauseUi';
 import { clickCodeLens, goToLine, openProblemsPanel, openWorkspaceFile, problems, waitForCodeLenses, waitForProblem } from './support/sqlEditor';
 
 /**
@@ -89,13 +89,15 @@ describe('extension in code-server: iterate on a downstream Flink job while its 
   before(async function () {
     bed = await new KafkaBed(kafkaService().bootstrap).open();
     for (const topic of [input, middle, output]) await bed.createTopic(topic);
-    env = await startEditorEnv({ name: 'iterate-flink', files: { [UPSTREAM_FILE]: upstreamSource(), [DOWNSTREAM_FILE]: downstreamSource() } });
-    const s3 = services().s3;
     const flink = flinkService();
-    env.home.writeConnections([
-      { name: CONNECTION, kind: 's3-queue', endpoint: s3.endpoint, profile: s3.profile, buckets: [env.bucket], pollIntervalSeconds: 2 },
-      { name: 'flink', kind: 'flink', url: flink.restUrl, gatewayUrl: flink.gatewayUrl, jobs: [upstream, downstream], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
-    ]);
+    env = await startEditorEnv({
+      name: 'iterate-flink',
+      files: { [UPSTREAM_FILE]: upstreamSource(), [DOWNSTREAM_FILE]: downstreamSource() },
+      pollIntervalSeconds: 2,
+      alongside: [
+        { name: 'flink', kind: 'flink', url: flink.restUrl, gatewayUrl: flink.gatewayUrl, jobs: [upstream, downstream], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
+      ],
+    });
     workbench = env.editor.workbench;
     view = await openPipelinesView(workbench);
     await view.waitForDescription('flink', 'ok', 60_000);
@@ -110,11 +112,7 @@ describe('extension in code-server: iterate on a downstream Flink job while its 
     await bed?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      await workbench.screenshot(`iterate-flink-FAILED-${this.currentTest.title.slice(0, 50)}`).catch(() => undefined);
-    }
-  });
+  screenshotOnFailure('iterate-flink', () => workbench);
 
   it('both jobs deployed from their files; pause upstream of D stops U with a savepoint; D fixed and upgraded from the editor; resume upstream; every order once', async () => {
     await deployFromLens(UPSTREAM_FILE, new RegExp(`^Created flink/${upstream}$`));

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { kafkaService, services, useSandboxServices } from '../support/sandboxFixture';
+import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { KafkaBed, ksql, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testBed';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import type { TreeView, Workbench } from './harness';
 import { waitUntil } from './harness/wait';
-import { CONNECTION, startEditorEnv, type EditorEnv } from './support/editorEnv';
-import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, waitForStatusHidden, waitForStatusText } from './support/pipelinePauseUi';
+import { startEditorEnv, type EditorEnv } from './support/editorEnv';
+import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, waitForStatusHidden, waitForStatusText, screenshotOnFailure } from './support/pipelinePauseUi';
 
 /**
  * ksqlDB persistent queries in the packaged extension, in code-server through Chromium, the same
@@ -45,12 +45,13 @@ describe('extension in code-server: ksqlDB persistent queries', function () {
     const [created] = await ksqlOk(standIn.url, 'CREATE STREAM BIG_ORDERS AS SELECT * FROM ORDERS WHERE AMOUNT > 10;', { 'auto.offset.reset': 'earliest' });
     queryId = created.commandStatus!.queryId!;
 
-    env = await startEditorEnv({ name: 'ksqldb' });
-    const s3 = services().s3;
-    env.home.writeConnections([
-      { name: CONNECTION, kind: 's3-queue', endpoint: s3.endpoint, profile: s3.profile, buckets: [env.bucket], pollIntervalSeconds: 2 },
-      { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
-    ]);
+    env = await startEditorEnv({
+      name: 'ksqldb',
+      pollIntervalSeconds: 2,
+      alongside: [
+        { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
+      ],
+    });
     workbench = env.editor.workbench;
     view = await openPipelinesView(workbench);
   });
@@ -61,11 +62,7 @@ describe('extension in code-server: ksqlDB persistent queries', function () {
     await bed?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      await workbench.screenshot(`ksqldb-FAILED-${this.currentTest.title.slice(0, 50)}`).catch(() => undefined);
-    }
-  });
+  screenshotOnFailure('ksqldb', () => workbench);
 
   it('shows the query in the tree; inline Pause pauses it on the server, inline Resume resumes it', async () => {
     await view.waitForDescription('ksql', 'ok', 60_000);

@@ -1,15 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { statSync } from 'node:fs';
 import type { Frame } from 'playwright-core';
-import { kafkaService, services, useSandboxServices } from '../support/sandboxFixture';
+import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { eventually } from '../support/bucket';
 import { cli } from '../support/testEnv';
 import { KafkaBed, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testBed';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import type { TreeView, Workbench } from './harness';
 import { waitUntil } from './harness/wait';
-import { CONNECTION, startEditorEnv, type EditorEnv } from './support/editorEnv';
-import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView } from './support/pipelinePauseUi';
+import { startEditorEnv, type EditorEnv } from './support/editorEnv';
+import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, screenshotOnFailure } from './support/pipelinePauseUi';
 
 /**
  * The lineage graph in the packaged extension, in code-server through Chromium, for a chain of
@@ -45,12 +45,13 @@ describe('extension in code-server: lineage graph', function () {
     await produce(1, 10);
     await eventually(() => bed.count(topics.out), (n) => n === 5, 20_000, 'both queries to process the first records');
 
-    env = await startEditorEnv({ name: 'lineage' });
-    const s3 = services().s3;
-    env.home.writeConnections([
-      { name: CONNECTION, kind: 's3-queue', endpoint: s3.endpoint, profile: s3.profile, buckets: [env.bucket], pollIntervalSeconds: 2 },
-      { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
-    ]);
+    env = await startEditorEnv({
+      name: 'lineage',
+      pollIntervalSeconds: 2,
+      alongside: [
+        { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
+      ],
+    });
     workbench = env.editor.workbench;
     view = await openPipelinesView(workbench);
   });
@@ -61,11 +62,7 @@ describe('extension in code-server: lineage graph', function () {
     await bed?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      await workbench.screenshot(`lineage-FAILED-${this.currentTest.title.slice(0, 50)}`).catch(() => undefined);
-    }
-  });
+  screenshotOnFailure('lineage', () => workbench);
 
   /** The webview's inner frame, found by the graph it draws (code-server nests it in two iframes). */
   const graphFrame = () =>

@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
 import type { Admin } from 'kafkajs';
-import { kafkaService, services, useSandboxServices } from '../support/sandboxFixture';
+import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { eventually } from '../support/bucket';
 import { KafkaBed, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testBed';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import type { TreeView, Workbench } from './harness';
 import { Editors } from './harness/pages/editors';
-import { CONNECTION, startEditorEnv, type EditorEnv } from './support/editorEnv';
-import { clearHovers, openPipelinesView } from './support/pipelinePauseUi';
+import { startEditorEnv, type EditorEnv } from './support/editorEnv';
+import { clearHovers, openPipelinesView, screenshotOnFailure } from './support/pipelinePauseUi';
 
 /**
  * Peek in the packaged extension, in code-server through Chromium: the inline eye on a ksqlDB
@@ -47,12 +47,13 @@ describe('extension in code-server: peek at a query\'s output topic', function (
     await produce(1, 5);
     await eventually(() => bed.count(sink), (n) => n === 5, 20_000, 'the query to write 5 records');
 
-    env = await startEditorEnv({ name: 'peek' });
-    const s3 = services().s3;
-    env.home.writeConnections([
-      { name: CONNECTION, kind: 's3-queue', endpoint: s3.endpoint, profile: s3.profile, buckets: [env.bucket], pollIntervalSeconds: 2 },
-      { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
-    ]);
+    env = await startEditorEnv({
+      name: 'peek',
+      pollIntervalSeconds: 2,
+      alongside: [
+        { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
+      ],
+    });
     workbench = env.editor.workbench;
     view = await openPipelinesView(workbench);
   });
@@ -64,11 +65,7 @@ describe('extension in code-server: peek at a query\'s output topic', function (
     await bed?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      await workbench.screenshot(`peek-FAILED-${this.currentTest.title.slice(0, 50)}`).catch(() => undefined);
-    }
-  });
+  screenshotOnFailure('peek', () => workbench);
 
   it('opens the latest records from the row, refreshes to newer ones, and joins no consumer group', async () => {
     await view.waitForDescription(queryId, /^running/, 60_000);

@@ -34,12 +34,20 @@ export interface EditorEnv {
  * (dist/cli.js inside the installed extension), with PIPELINE_PAUSE_HOME and the sandbox's AWS
  * profile from code-server's environment: credentials reach it only through the default chain.
  */
-export async function startEditorEnv(options: { name: string; bucketPrefix?: string; pollIntervalSeconds?: number; files?: Record<string, string> }): Promise<EditorEnv> {
+export async function startEditorEnv(options: {
+  name: string;
+  bucketPrefix?: string;
+  pollIntervalSeconds?: number;
+  files?: Record<string, string>;
+  /** Connections listed after the S3 queue one (a ksqlDB stand-in, the sandbox's Flink, ...). */
+  alongside?: object[];
+}): Promise<EditorEnv> {
   const s3 = services().s3;
   const bucket = uniqueBucket(options.bucketPrefix ?? 'e2e');
   const home = await testHome([bucket]);
   home.writeConnections([
     { name: CONNECTION, kind: 's3-queue', endpoint: s3.endpoint, profile: s3.profile, buckets: [bucket], pollIntervalSeconds: options.pollIntervalSeconds ?? 0.5 },
+    ...(options.alongside ?? []),
   ]);
   // The in-process CLI of the tests uses the same default chain.
   Object.assign(process.env, awsEnvironment(s3));

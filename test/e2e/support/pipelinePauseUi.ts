@@ -143,3 +143,11 @@ export async function rowHoverText(page: Page, view: TreeView, label: string, ex
     await page.keyboard.press('Escape');
   }
 }
+
+/** Registers an afterEach that screenshots the workbench as a failed test left it. */
+export function screenshotOnFailure(prefix: string, workbench: () => Workbench | undefined): void {
+  afterEach(async function () {
+    const shown = workbench();
+    if (this.currentTest?.state === 'failed' && shown) await shown.screenshot(`${prefix}-FAILED-${this.currentTest.title.slice(0, 50)}`).catch(() => undefined);
+  });
+}
