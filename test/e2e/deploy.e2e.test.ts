@@ -4,8 +4,8 @@ import { KafkaBed, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testB
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import type { TreeView, Workbench } from './harness';
 import { list, waitForLocator, waitUntil } from './harness/wait';
-import { startEditorEnv, type EditorEnv } from './support/editorEnv';
-import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, screenshotOnFailure } from './support/pipelinePauseUi';
+import { startKsqlEditor, type EditorEnv } from './support/editorEnv';
+import { PUSH_TIMEOUT_MS, clearHovers, screenshotOnFailure } from './support/pipelinePauseUi';
 import { clickCodeLens, goToLine, openProblemsPanel, openWorkspaceFile, problems, waitForCodeLenses, waitForProblem } from './support/sqlEditor';
 
 /**
@@ -52,16 +52,7 @@ describe('extension in code-server: deploy a ksqlDB statement from a .sql file',
     await bed.createTopic(topic);
     await ksqlOk(standIn.url, `CREATE STREAM ORDERS (ID INT, AMOUNT INT) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON');`);
 
-    env = await startEditorEnv({
-      name: 'deploy',
-      files: { [FILE]: SQL },
-      pollIntervalSeconds: 2,
-      alongside: [
-        { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 5 },
-      ],
-    });
-    workbench = env.editor.workbench;
-    view = await openPipelinesView(workbench);
+    ({ env, workbench, view } = await startKsqlEditor({ name: 'deploy', ksqlUrl: standIn.url, ksqlPollSeconds: 5, files: { [FILE]: SQL } }));
     await view.waitForDescription('ksql', 'ok', 60_000);
   });
 

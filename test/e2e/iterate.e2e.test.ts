@@ -5,8 +5,8 @@ import { KafkaBed, ksql, ksqlOk, startStandIn, unique, type Row } from '../stand
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import type { TreeView, Workbench } from './harness';
 import { waitUntil } from './harness/wait';
-import { startEditorEnv, type EditorEnv } from './support/editorEnv';
-import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, screenshotOnFailure } from './support/pipelinePauseUi';
+import { startKsqlEditor, type EditorEnv } from './support/editorEnv';
+import { PUSH_TIMEOUT_MS, clearHovers, screenshotOnFailure } from './support/pipelinePauseUi';
 import { clickCodeLens, goToLine, openWorkspaceFile, waitForCodeLenses } from './support/sqlEditor';
 
 /**
@@ -91,16 +91,7 @@ describe('extension in code-server: iterate on a downstream query while its upst
     q1 = (await ksqlOk(standIn.url, 'CREATE STREAM VALID_ORDERS AS SELECT * FROM ORDERS WHERE AMOUNT > 0;', earliest))[0].commandStatus!.queryId!;
     q2 = (await ksqlOk(standIn.url, q2Source(totalsTopic), earliest))[0].commandStatus!.queryId!;
 
-    env = await startEditorEnv({
-      name: 'iterate',
-      files: { [FILE]: q2Source(totalsTopic) },
-      pollIntervalSeconds: 2,
-      alongside: [
-        { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
-      ],
-    });
-    workbench = env.editor.workbench;
-    view = await openPipelinesView(workbench);
+    ({ env, workbench, view } = await startKsqlEditor({ name: 'iterate', ksqlUrl: standIn.url, files: { [FILE]: q2Source(totalsTopic) } }));
   });
 
   after(async () => {

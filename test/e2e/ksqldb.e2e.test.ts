@@ -4,8 +4,8 @@ import { KafkaBed, ksql, ksqlOk, startStandIn, unique } from '../standins/ksqldb
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import type { TreeView, Workbench } from './harness';
 import { waitUntil } from './harness/wait';
-import { startEditorEnv, type EditorEnv } from './support/editorEnv';
-import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, waitForStatusHidden, waitForStatusText, screenshotOnFailure } from './support/pipelinePauseUi';
+import { startKsqlEditor, type EditorEnv } from './support/editorEnv';
+import { PUSH_TIMEOUT_MS, clearHovers, waitForStatusHidden, waitForStatusText, screenshotOnFailure } from './support/pipelinePauseUi';
 
 /**
  * ksqlDB persistent queries in the packaged extension, in code-server through Chromium, the same
@@ -45,15 +45,7 @@ describe('extension in code-server: ksqlDB persistent queries', function () {
     const [created] = await ksqlOk(standIn.url, 'CREATE STREAM BIG_ORDERS AS SELECT * FROM ORDERS WHERE AMOUNT > 10;', { 'auto.offset.reset': 'earliest' });
     queryId = created.commandStatus!.queryId!;
 
-    env = await startEditorEnv({
-      name: 'ksqldb',
-      pollIntervalSeconds: 2,
-      alongside: [
-        { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
-      ],
-    });
-    workbench = env.editor.workbench;
-    view = await openPipelinesView(workbench);
+    ({ env, workbench, view } = await startKsqlEditor({ name: 'ksqldb', ksqlUrl: standIn.url }));
   });
 
   after(async () => {

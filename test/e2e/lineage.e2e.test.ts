@@ -8,8 +8,8 @@ import { KafkaBed, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testB
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import type { TreeView, Workbench } from './harness';
 import { waitUntil } from './harness/wait';
-import { startEditorEnv, type EditorEnv } from './support/editorEnv';
-import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, screenshotOnFailure } from './support/pipelinePauseUi';
+import { startKsqlEditor, type EditorEnv } from './support/editorEnv';
+import { PUSH_TIMEOUT_MS, clearHovers, screenshotOnFailure } from './support/pipelinePauseUi';
 
 /**
  * The lineage graph in the packaged extension, in code-server through Chromium, for a chain of
@@ -45,15 +45,7 @@ describe('extension in code-server: lineage graph', function () {
     await produce(1, 10);
     await eventually(() => bed.count(topics.out), (n) => n === 5, 20_000, 'both queries to process the first records');
 
-    env = await startEditorEnv({
-      name: 'lineage',
-      pollIntervalSeconds: 2,
-      alongside: [
-        { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
-      ],
-    });
-    workbench = env.editor.workbench;
-    view = await openPipelinesView(workbench);
+    ({ env, workbench, view } = await startKsqlEditor({ name: 'lineage', ksqlUrl: standIn.url }));
   });
 
   after(async () => {

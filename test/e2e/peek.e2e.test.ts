@@ -6,8 +6,8 @@ import { KafkaBed, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testB
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import type { TreeView, Workbench } from './harness';
 import { Editors } from './harness/pages/editors';
-import { startEditorEnv, type EditorEnv } from './support/editorEnv';
-import { clearHovers, openPipelinesView, screenshotOnFailure } from './support/pipelinePauseUi';
+import { startKsqlEditor, type EditorEnv } from './support/editorEnv';
+import { clearHovers, screenshotOnFailure } from './support/pipelinePauseUi';
 
 /**
  * Peek in the packaged extension, in code-server through Chromium: the inline eye on a ksqlDB
@@ -47,15 +47,7 @@ describe('extension in code-server: peek at a query\'s output topic', function (
     await produce(1, 5);
     await eventually(() => bed.count(sink), (n) => n === 5, 20_000, 'the query to write 5 records');
 
-    env = await startEditorEnv({
-      name: 'peek',
-      pollIntervalSeconds: 2,
-      alongside: [
-        { name: 'ksql', kind: 'ksqldb', servers: [standIn.url], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: 0.5 },
-      ],
-    });
-    workbench = env.editor.workbench;
-    view = await openPipelinesView(workbench);
+    ({ env, workbench, view } = await startKsqlEditor({ name: 'peek', ksqlUrl: standIn.url }));
   });
 
   after(async () => {

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../../sandbox/process';
 import { awsEnvironment } from '../../../sandbox/services';
-import { openEditor, repoRoot, startCodeServer, type CodeServer, type Editor } from '../harness';
-import { services } from '../../support/sandboxFixture';
+import { openEditor, repoRoot, startCodeServer, type CodeServer, type Editor, type TreeView, type Workbench } from '../harness';
+import { openPipelinesView } from './pipelinePauseUi';
+import { kafkaService, services } from '../../support/sandboxFixture';
 import { testHome, uniqueBucket, type TestHome } from '../../support/testEnv';
 
 /** What `npm run package` builds; scripts/test builds it before the e2e suite. */
@@ -124,4 +125,19 @@ export async function waitGone(pid: number, timeoutMs: number): Promise<boolean>
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return !isAlive(pid);
+}
+
+/**
+ * The editor with the S3 queue and a ksqlDB connection named `ksql` on a stand-in (real Kafka),
+ * its Pipelines view open: where the ksqlDB editor tests start.
+ */
+export async function startKsqlEditor(options: { name: string; ksqlUrl: string; ksqlPollSeconds?: number; files?: Record<string, string> }): Promise<{ env: EditorEnv; workbench: Workbench; view: TreeView }> {
+  const env = await startEditorEnv({
+    name: options.name,
+    files: options.files,
+    pollIntervalSeconds: 2,
+    alongside: [{ name: 'ksql', kind: 'ksqldb', servers: [options.ksqlUrl], kafka: { brokers: [kafkaService().bootstrap] }, pollIntervalSeconds: options.ksqlPollSeconds ?? 0.5 }],
+  });
+  const workbench = env.editor.workbench;
+  return { env, workbench, view: await openPipelinesView(workbench) };
 }
