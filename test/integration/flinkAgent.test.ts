@@ -2,12 +2,13 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { AgentClient } from '../../client/agentClient';
 import { agentPaths, type AgentPaths } from '../../protocol/paths';
 import type { Resource } from '../../protocol/resource';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { jobState, openSession, runStatement } from '../support/flinkSql';
+import { produceRaw, readRaw } from '../support/rawRecords';
 import { flinkService, kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { cli, type TestHome } from '../support/testEnv';
 import { waitFor } from '../support/waitFor';
@@ -51,25 +52,8 @@ describe('Flink SQL jobs through the agent (real Flink 2.2 session cluster and S
       const found = (await client.snapshot()).resources.find((resource) => resource.id === `flink/${name}`);
       return found && accept(found) ? found : false;
     }, timeoutMs);
-  async function produce(values: string[]): Promise<void> {
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    await producer.send({ topic: input, messages: values.map((value) => ({ value })) });
-    await producer.disconnect();
-  }
-  async function readAll(topic: string, expected: number): Promise<string[]> {
-    const consumer = kafka.consumer({ groupId: unique('pp_flink_check'), maxWaitTimeInMs: 200 });
-    const received: string[] = [];
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void received.push(String(message.value)) });
-      await waitFor(`${expected} records in ${topic}`, async () => received.length >= expected);
-    } finally {
-      await consumer.disconnect();
-    }
-    return received.sort();
-  }
+  const produce = (values: string[]) => produceRaw(kafka, input, values);
+  const readAll = async (topic: string, expected: number) => (await readRaw(kafka, topic, expected)).sort();
   function scriptFile(name: string, text: string): string {
     const file = join(dir, `${name}.sql`);
     writeFileSync(file, text);

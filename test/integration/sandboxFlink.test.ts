@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { FLINK_VERSION } from '../../sandbox/flinkDist';
 import { flinkService, kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { jobState, openSession, runStatement, stopWithSavepoint } from '../support/flinkSql';
+import { produceRaw, readRaw } from '../support/rawRecords';
 import { waitFor } from '../support/waitFor';
 
 /**
@@ -38,29 +39,8 @@ describe('sandbox: a real Flink session cluster and SQL Gateway', function () {
 
   const highWatermark = async (topic: string) => (await admin.fetchTopicOffsets(topic)).reduce((sum, partition) => sum + Number(partition.high), 0);
 
-  async function produce(topic: string, values: string[]): Promise<void> {
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    try {
-      await producer.send({ topic, messages: values.map((value) => ({ value })) });
-    } finally {
-      await producer.disconnect();
-    }
-  }
-
-  async function readAll(topic: string, expected: number): Promise<string[]> {
-    const consumer = kafka.consumer({ groupId: unique('pp-flink-check'), maxWaitTimeInMs: 200 });
-    const received: string[] = [];
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void received.push(String(message.value)) });
-      await waitFor(`${expected} records in ${topic}`, async () => received.length >= expected);
-    } finally {
-      await consumer.disconnect();
-    }
-    return received;
-  }
+  const produce = (topic: string, values: string[]) => produceRaw(kafka, topic, values);
+  const readAll = (topic: string, expected: number) => readRaw(kafka, topic, expected);
 
   it('answers its REST APIs with the cluster and gateway versions', async () => {
     const { restUrl, gatewayUrl } = flinkService();
