@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PauseDetails } from '../protocol/resource';
+import { isoSeconds } from '../protocol/pausePolicy';
 
 /** The control object exactly as seed 003 specifies it; field order is kept when written. */
 const PauseState = z.object({
@@ -10,17 +11,13 @@ const PauseState = z.object({
 });
 type PauseState = z.infer<typeof PauseState>;
 
-/** RFC 3339 UTC without fractional seconds, as in the seed's examples. */
-export function formatTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 export function encodePauseState(details: { pausedAt: Date; pausedBy: string; reason: string | null; resumeAt: Date | null }): string {
   const state: PauseState = {
-    paused_at: formatTimestamp(details.pausedAt),
+    paused_at: isoSeconds(details.pausedAt),
     paused_by: details.pausedBy,
     reason: details.reason,
-    resume_at: details.resumeAt ? formatTimestamp(details.resumeAt) : null,
+    resume_at: details.resumeAt ? isoSeconds(details.resumeAt) : null,
   };
   return JSON.stringify(state);
 }

@@ -1,10 +1,10 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PauseError } from '../protocol/errors';
-import { describeFromNow } from '../protocol/duration';
+import { alreadyPaused, autoResumeSet, pauseEnd } from '../protocol/pausePolicy';
 import type { PauseDetails, Scope } from '../protocol/resource';
 import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../protocol/commands';
 import { fetchServerTime, isNotFound, isPreconditionFailed, type QueueStore } from './client';
-import { decodePauseState, encodePauseState, formatTimestamp } from './controlObject';
+import { decodePauseState, encodePauseState } from './controlObject';
 import { CONDITIONAL_WRITE_PROBE_KEY, describeTarget, pauseKey } from './layout';
 import { readObject } from './objects';
 import { readControlObject } from './pauseReads';
@@ -23,7 +23,7 @@ export class PauseControl {
   async pause(bucket: string, command: PauseCommand): Promise<PauseDetails> {
     await this.requireConditionalWrites(bucket);
     const now = await this.serverNow(bucket);
-    const resumeAt = this.resolveResumeAt(command, now);
+    const resumeAt = pauseEnd(command, now, 'S3 server');
     const key = pauseKey(command.scope);
     const body = encodePauseState({ pausedAt: now, pausedBy: command.pausedBy, reason: command.reason, resumeAt });
     try {
@@ -60,11 +60,7 @@ export class PauseControl {
       if (notYetMs > 0) return { resumed: false, previous: current, notYetMs };
     }
     if (current?.resumeAt && !command.force && !command.onlyIfVersion) {
-      const at = new Date(current.resumeAt);
-      throw new PauseError(
-        'Conflict',
-        `${what} is set to auto-resume at ${formatTimestamp(at)} (${describeFromNow(at, this.store.serverNow() ?? new Date())}); use --force to resume it now`,
-      );
+      throw autoResumeSet(what, current.resumeAt, this.store.serverNow() ?? new Date());
     }
     try {
       // Only the pause that was read is deleted: one written since (a forced pause, say) stays.
@@ -108,23 +104,9 @@ export class PauseControl {
     );
   }
 
-  private resolveResumeAt(command: PauseCommand, now: Date): Date | null {
-    if (command.resumeAfterMs !== null) return new Date(now.getTime() + command.resumeAfterMs);
-    if (command.resumeAt === null) return null;
-    if (command.resumeAt.getTime() <= now.getTime()) {
-      throw new PauseError('BadRequest', `resume_at ${formatTimestamp(command.resumeAt)} is not in the future (server time is ${formatTimestamp(now)})`);
-    }
-    return command.resumeAt;
-  }
-
   private async alreadyPaused(bucket: string, scope: Scope | null): Promise<PauseError> {
     const existing = await this.read(bucket, scope).catch(() => null);
-    const what = describeTarget(bucket, scope);
-    if (!existing) return new PauseError('AlreadyPaused', `${what} is already paused; use --force to overwrite`);
-    const reason = existing.reason ? ` (reason: ${existing.reason})` : '';
-    return new PauseError(
-      'AlreadyPaused',
-      `${what} is already paused by ${existing.pausedBy} since ${formatTimestamp(new Date(existing.pausedAt))}${reason}; use --force to overwrite`,
-    );
+    return alreadyPaused(describeTarget(bucket, scope), existing);
   }
+
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { describeFromNow } from '../../protocol/duration';
+import { alreadyPaused, autoResumeSet, newPauseDetails } from '../../protocol/pausePolicy';
 import { PauseError } from '../../protocol/errors';
 import type { PauseDetails, Resource } from '../../protocol/resource';
 import type { BackendAdapter, DeployOptions, GetOptions, ListContext, DeployOutcome } from '../backends/types';
@@ -108,7 +108,7 @@ export class JournalPauseDetails implements BackendAdapter {
     const current = command.listed !== undefined ? command.listed : await this.current(name);
     if (current?.state === 'paused' && !command.force) {
       const active = await this.journal.activePause(current.id);
-      throw alreadyPaused(current, active ? toDetails(active) : null);
+      throw alreadyPaused(current.id, active ? toDetails(active) : null);
     }
     const details = this.newDetails(command);
     // A backend's own name for what it holds (a Flink savepoint) is the better version: it goes in the journal.
@@ -134,8 +134,7 @@ export class JournalPauseDetails implements BackendAdapter {
     } else {
       if (!held) throw new PauseError('NotPaused', `${current.id} is not paused`);
       if (previous?.resumeAt && !command.force) {
-        const at = new Date(previous.resumeAt);
-        throw new PauseError('Conflict', `${current.id} is set to auto-resume at ${trimMillis(previous.resumeAt)} (${describeFromNow(at, new Date(this.now()))}); use --force to resume it now`);
+        throw autoResumeSet(current.id, previous.resumeAt, new Date(this.now()));
       }
     }
     await this.inner.resume(name, command);
@@ -156,16 +155,7 @@ export class JournalPauseDetails implements BackendAdapter {
   }
 
   private newDetails(command: PauseCommand): PauseDetails {
-    const now = new Date(this.now());
-    let resumeAt: Date | null = null;
-    if (command.resumeAfterMs !== null) resumeAt = new Date(now.getTime() + command.resumeAfterMs);
-    else if (command.resumeAt !== null) {
-      if (command.resumeAt.getTime() <= now.getTime()) {
-        throw new PauseError('BadRequest', `resumeAt ${trimMillis(command.resumeAt.toISOString())} is not in the future (agent time is ${trimMillis(now.toISOString())})`);
-      }
-      resumeAt = command.resumeAt;
-    }
-    return { pausedAt: now.toISOString(), pausedBy: command.pausedBy, reason: command.reason, resumeAt: resumeAt?.toISOString() ?? null, version: `journal:${randomUUID()}` };
+    return newPauseDetails(command, new Date(this.now()), 'agent', `journal:${randomUUID()}`);
   }
 
   /** The resource with `pause` from the journal, and outside changes recorded once they have settled. */
@@ -269,14 +259,4 @@ export function toDetails(entry: JournalEntry): PauseDetails {
     resumeAt: entry.resumeAt,
     version: entry.version,
   };
-}
-
-function alreadyPaused(resource: Resource, pause: PauseDetails | null): PauseError {
-  if (!pause) return new PauseError('AlreadyPaused', `${resource.id} is already paused; use --force to overwrite`);
-  const reason = pause.reason ? ` (reason: ${pause.reason})` : '';
-  return new PauseError('AlreadyPaused', `${resource.id} is already paused by ${pause.pausedBy} since ${trimMillis(pause.pausedAt)}${reason}; use --force to overwrite`);
-}
-
-function trimMillis(iso: string): string {
-  return iso.replace(/\.\d{3}Z$/, 'Z');
 }

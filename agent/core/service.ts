@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { BulkResult, PauseUpstreamResponse } from '../../protocol/api';
 import type { DeployRequest } from '../../protocol/deploy';
 import { isPermanentRefusal, PauseError } from '../../protocol/errors';
+import { pauseEnd } from '../../protocol/pausePolicy';
 import { upstreamOf } from '../../protocol/lineage';
 import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
 import { resourceId, type ConnectionStatus, type DeployUnit, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
@@ -252,9 +253,7 @@ export class PauseService {
     // Refused once, before anything is paused, rather than by every member on its own (each
     // result failed). This machine's clock is only a first check: a single pause leaves the
     // judgement to the backend's clock.
-    if (request.resumeAt !== undefined && Date.parse(request.resumeAt) <= Date.now()) {
-      throw new PauseError('BadRequest', `resumeAt ${request.resumeAt} is not in the future (this machine's time is ${new Date().toISOString()}); give a later time`);
-    }
+    if (request.resumeAt !== undefined) pauseEnd({ resumeAfterMs: null, resumeAt: new Date(request.resumeAt) }, new Date(), "this machine's");
     const { adapter } = this.connection(connectionName);
     const resources = await adapter.list();
     // A pause with a resume time on what cannot resume by itself (a ksqlDB source-table query,

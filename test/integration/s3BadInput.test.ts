@@ -40,7 +40,7 @@ describe('S3 queue pause: bad input changes nothing', function () {
   });
 
   it('refuses a --resume-at in the past, judged by the server clock', async () => {
-    assertRefused(await cli(home, ['pause', `local/${bucket}`, '--resume-at', '2020-01-01T00:00:00Z']), 2, /^error: resume_at 2020-01-01T00:00:00Z is not in the future \(server time is /);
+    assertRefused(await cli(home, ['pause', `local/${bucket}`, '--resume-at', '2020-01-01T00:00:00Z']), 2, /^error: resumeAt 2020-01-01T00:00:00Z is not in the future \(S3 server time is /);
   });
 
   it('refuses both --resume-after and --resume-at', async () => {

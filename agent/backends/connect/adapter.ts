@@ -10,6 +10,7 @@ import { datasetLabel } from '../../../protocol/lineage';
 import type { PeekResponse } from '../../../protocol/peek';
 import type { AdapterContext, BackendAdapter } from '../types';
 import type { PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../../../protocol/commands';
+import { newPauseDetails } from '../../../protocol/pausePolicy';
 import type { KafkaConnectConfig } from './config';
 import { ConnectRest, type ConnectorInfo, type ConnectorStatus } from './rest';
 import { SourceOffsetsWatch } from './sourceOffsets';
@@ -89,9 +90,10 @@ export class KafkaConnectAdapter implements BackendAdapter {
   async pause(name: string, command: PauseCommand): Promise<PauseDetails> {
     if (command.scope) throw new PauseError('Unsupported', `a Kafka Connect connector is paused as a whole; "${name}" has no task types or shards`);
     this.requireListed(name);
+    const recorded = newPauseDetails(command, new Date(), 'agent', null); // refused, if at all, before the pause
     await this.rest.transition(name, 'pause');
     await this.settle(name, 'paused');
-    return details(command);
+    return recorded;
   }
 
   async resume(name: string, command: ResumeCommand): Promise<ResumeOutcome> {
@@ -260,9 +262,3 @@ function linkWithinCluster(resources: Resource[]): Resource[] {
   return resources;
 }
 
-/** What the journal records for this pause (the core keeps the details: pauseDetails 'agent'). */
-function details(command: PauseCommand): PauseDetails {
-  const now = new Date();
-  const resumeAt = command.resumeAfterMs !== null ? new Date(now.getTime() + command.resumeAfterMs) : command.resumeAt;
-  return { pausedAt: now.toISOString(), pausedBy: command.pausedBy, reason: command.reason, resumeAt: resumeAt?.toISOString() ?? null, version: null };
-}

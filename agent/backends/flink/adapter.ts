@@ -6,6 +6,7 @@ import { ConsumerGroupLag, type GroupLag } from '../../kafka/groupLag';
 import { PauseEffectTracker } from '../../kafka/pauseEffect';
 import type { AdapterContext, BackendAdapter, DeployOptions, DeployOutcome } from '../types';
 import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../../../protocol/commands';
+import { newPauseDetails } from '../../../protocol/pausePolicy';
 import { FlinkCluster, type JobOverview } from './cluster';
 import type { FlinkConfig } from './config';
 import { FlinkGateway } from './gateway';
@@ -68,6 +69,7 @@ export class FlinkAdapter implements BackendAdapter {
 
   async pause(name: string, command: PauseCommand): Promise<PauseDetails> {
     if (command.scope) throw new PauseError('Unsupported', `a Flink job is paused as a whole; "${name}" has no task types or shards`);
+    const recorded = newPauseDetails(command, new Date(), 'agent', null); // refused, if at all, before the stop
     const { record, job } = await this.pausable(name);
     const directory = this.config.savepointDirectory ?? (await this.cluster.savepointDirectory());
     if (!directory) {
@@ -80,7 +82,7 @@ export class FlinkAdapter implements BackendAdapter {
     await this.store.put({ ...record, jobId: job.jid, stopping: null, savepoint: location });
     this.log.info({ job: name, jobId: job.jid, savepoint: location }, 'Flink job stopped with a savepoint');
     // The savepoint names this pause: the journal keeps it beside who, why and until.
-    return { ...details(command), version: location };
+    return { ...recorded, version: location };
   }
 
   async resume(name: string, command: ResumeCommand): Promise<ResumeOutcome> {
@@ -313,9 +315,3 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** What the journal records for this pause (the core keeps the details: pauseDetails 'agent'). */
-function details(command: PauseCommand): PauseDetails {
-  const now = new Date();
-  const resumeAt = command.resumeAfterMs !== null ? new Date(now.getTime() + command.resumeAfterMs) : command.resumeAt;
-  return { pausedAt: now.toISOString(), pausedBy: command.pausedBy, reason: command.reason, resumeAt: resumeAt?.toISOString() ?? null, version: null };
-}

@@ -5,6 +5,7 @@ import type { PauseDetails, Resource } from '../../../protocol/resource';
 import { resourceId } from '../../../protocol/resource';
 import type { AdapterContext, BackendAdapter } from '../types';
 import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../../../protocol/commands';
+import { newPauseDetails } from '../../../protocol/pausePolicy';
 import { MigratorApi, type MigratorJob } from './api';
 import type { RelationalMigratorConfig } from './config';
 import { isPausedJob, jobView, timeOf, whyNotPausable, type PauseStart } from './jobs';
@@ -53,11 +54,13 @@ export class RelationalMigratorAdapter implements BackendAdapter {
   async pause(name: string, command: PauseCommand): Promise<PauseDetails> {
     if (command.scope) throw new PauseError('Unsupported', `a Relational Migrator sync job is paused as a whole; job ${name} has no task types or shards`);
     const askedAt = new Date();
+    // Checked before anything changes: a refusal must come before the pause, never after it.
+    const recorded = newPauseDetails(command, askedAt, 'agent', null);
     const job = await this.api.job(name);
     if (isPausedJob(job)) {
       // Only reached with --force (the core refuses a second pause otherwise): the pause stays
       // as it is in the Migrator, and the journal takes the new who / why.
-      return details(command, askedAt);
+      return recorded;
     }
     const why = whyNotPausable(job, { kafka: this.config.kafkaSupport });
     if (why) throw new PauseError('Unsupported', `cannot pause Relational Migrator job ${name}: ${why}`);
@@ -66,7 +69,7 @@ export class RelationalMigratorAdapter implements BackendAdapter {
     this.pauseStarts.set(name, { at: askedAt, basis: 'paused-here' });
     answer = await this.settle(name, answer, (j) => j.cdcStatus === 'PAUSED' && j.status === 'PAUSED');
     this.log.info({ job: name, status: answer.status, cdcStatus: answer.cdcStatus }, 'Relational Migrator job paused');
-    return details(command, askedAt);
+    return recorded;
   }
 
   async resume(name: string, command: ResumeCommand): Promise<ResumeOutcome> {
@@ -140,7 +143,3 @@ export class RelationalMigratorAdapter implements BackendAdapter {
   }
 }
 
-function details(command: PauseCommand, now: Date): PauseDetails {
-  const resumeAt = command.resumeAfterMs !== null ? new Date(now.getTime() + command.resumeAfterMs) : command.resumeAt;
-  return { pausedAt: now.toISOString(), pausedBy: command.pausedBy, reason: command.reason, resumeAt: resumeAt?.toISOString() ?? null, version: null };
-}

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { describeFromNow } from '../../../protocol/duration';
+import { alreadyPaused, autoResumeSet, newPauseDetails } from '../../../protocol/pausePolicy';
 import { PauseError } from '../../../protocol/errors';
 import { resourceId, type PauseDetails, type PauseEffect, type Resource, blankResource } from '../../../protocol/resource';
 import type { AdapterContext, BackendAdapter } from '../types';
@@ -69,18 +69,10 @@ export class QueratorAdapter implements BackendAdapter {
     await this.ready();
     if (command.scope) throw new PauseError('Unsupported', 'Querator queues have no scoped pauses; pause the whole queue');
     await this.requireQueue(name);
-    const now = new Date();
-    const resumeAt = resolveResumeAt(command, now);
-    const record: QueuePause = {
-      pausedAt: now.toISOString(),
-      pausedBy: command.pausedBy,
-      reason: command.reason,
-      resumeAt: resumeAt?.toISOString() ?? null,
-      version: newPauseVersion(),
-      mode: this.config.queuePauseModes[name] ?? this.config.pauseMode,
-    };
+    const version = newPauseVersion();
+    const record: QueuePause = { ...newPauseDetails(command, new Date(), 'agent', version), version, mode: this.config.queuePauseModes[name] ?? this.config.pauseMode };
     return this.store.update(name, (current) => {
-      if (current && !pauseExpired(current) && !command.force) throw this.alreadyPaused(name, current);
+      if (current && !pauseExpired(current) && !command.force) throw alreadyPaused(this.id(name), current);
       return { next: record, result: toDetails(record) };
     });
   }
@@ -99,8 +91,7 @@ export class QueratorAdapter implements BackendAdapter {
       }
       if (command.onlyIfVersion && current.version !== command.onlyIfVersion) return { unchanged: { resumed: false, previous: toDetails(current) } };
       if (current.resumeAt && !command.force && !command.onlyIfVersion && !pauseExpired(current)) {
-        const at = new Date(current.resumeAt);
-        throw new PauseError('Conflict', `${this.id(name)} is set to auto-resume at ${current.resumeAt} (${describeFromNow(at, new Date())}); use --force to resume it now`);
+        throw autoResumeSet(this.id(name), current.resumeAt, new Date());
       }
       return { next: null, result: { resumed: true, previous: toDetails(current) } };
     });
@@ -225,23 +216,10 @@ export class QueratorAdapter implements BackendAdapter {
     return new PauseError('NotFound', `no queue "${name}" on the Querator server of connection "${this.config.name}" (${this.client.describe()})`);
   }
 
-  private alreadyPaused(name: string, current: QueuePause): PauseError {
-    const reason = current.reason ? ` (reason: ${current.reason})` : '';
-    return new PauseError('AlreadyPaused', `${this.id(name)} is already paused by ${current.pausedBy} since ${current.pausedAt}${reason}; use --force to overwrite`);
-  }
 }
 
 function toDetails(pause: QueuePause): PauseDetails {
   return { pausedAt: pause.pausedAt, pausedBy: pause.pausedBy, reason: pause.reason, resumeAt: pause.resumeAt, version: pause.version };
-}
-
-function resolveResumeAt(command: PauseCommand, now: Date): Date | null {
-  if (command.resumeAfterMs !== null) return new Date(now.getTime() + command.resumeAfterMs);
-  if (command.resumeAt === null) return null;
-  if (command.resumeAt.getTime() <= now.getTime()) {
-    throw new PauseError('BadRequest', `resume_at ${command.resumeAt.toISOString()} is not in the future (now is ${now.toISOString()})`);
-  }
-  return command.resumeAt;
 }
 
 /**
