@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { isAlive, sleep, spawnService } from './process';
+import { isAlive, spawnService } from './process';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Running Java services for the sandbox: finding a JDK >= 17, starting `java -cp <jars> <main>`

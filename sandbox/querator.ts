@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir } from './paths';
-import { freePort, isAlive, sleep, spawnService, stopProcessGroup } from './process';
+import { freePort, isAlive, spawnService, stopProcessGroup } from './process';
 import type { QueratorService } from './services';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * A real Querator server (kapetan-io/querator) for the Querator gateway's tests: built once with

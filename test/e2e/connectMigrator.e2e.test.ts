@@ -12,6 +12,7 @@ import { waitUntil } from './harness/wait';
 import { cli } from '../support/testEnv';
 import { CONNECTION, startEditorEnv, type EditorEnv } from './support/editorEnv';
 import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, rowHoverText, statusItem, waitForStatusHidden } from './support/pipelinePauseUi';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Kafka Connect connectors and Relational Migrator sync jobs in the packaged extension, in a real
@@ -24,7 +25,6 @@ import { PUSH_TIMEOUT_MS, clearHovers, openPipelinesView, rowHoverText, statusIt
 useSandboxServices('kafka', 'connect');
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const linesOf = (file: string): string[] => {
   try {
     return readFileSync(file, 'utf8').split('\n').filter(Boolean);

@@ -14,6 +14,7 @@ import { connectService, kafkaService, useSandboxServices } from '../support/san
 import { connectRest, connectStatus } from '../support/connectRest';
 import { cli, type TestHome } from '../support/testEnv';
 import { waitFor } from '../support/waitFor';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The Kafka Connect adapter, driven like a user drives it (the agent's API and the CLI), against
@@ -24,7 +25,6 @@ import { waitFor } from '../support/waitFor';
 useSandboxServices('kafka', 'connect');
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const linesOf = (file: string): string[] => {
   try {
     return readFileSync(file, 'utf8').split('\n').filter(Boolean);

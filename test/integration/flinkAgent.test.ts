@@ -12,6 +12,7 @@ import { produceRaw, readRaw } from '../support/rawRecords';
 import { flinkService, kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { cli, type TestHome } from '../support/testEnv';
 import { waitFor } from '../support/waitFor';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The Flink adapter, driven as a user drives it (the agent's API and the CLI), against the
@@ -22,7 +23,6 @@ import { waitFor } from '../support/waitFor';
 useSandboxServices('kafka', 'flink');
 
 const unique = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Flink SQL jobs through the agent (real Flink 2.2 session cluster and SQL Gateway)', function () {
   this.timeout(180_000);

@@ -10,7 +10,8 @@ import { eventually } from '../support/bucket';
 import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { cli } from '../support/testEnv';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
-import { KafkaBed, ksql, ksqlHome, ksqlOk, orders, sleep, startStandIn, totalsByWho, unique } from '../standins/ksqldb/testBed';
+import { KafkaBed, ksql, ksqlHome, ksqlOk, orders, startStandIn, totalsByWho, unique } from '../standins/ksqldb/testBed';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * KLIP-63's test plan, driven through the agent's HTTP API as the CLI and the editor drive it,

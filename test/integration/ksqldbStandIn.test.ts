@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { eventually } from '../support/bucket';
 import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
-import { KafkaBed, ksql, ksqlOk, sleep, startStandIn, unique } from '../standins/ksqldb/testBed';
+import { KafkaBed, ksql, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testBed';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The ksqlDB stand-in answers the wire contract of ../shared/reference/ksqldb.md exactly: the

@@ -9,7 +9,8 @@ import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { flinkService, kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { waitFor } from '../support/waitFor';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
-import { KafkaBed, ksql, ksqlOk, sleep, startStandIn, unique } from '../standins/ksqldb/testBed';
+import { KafkaBed, ksql, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testBed';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * "Pause upstream of this" across Flink and ksqlDB: a real Flink SQL job (sandbox session

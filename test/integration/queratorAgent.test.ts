@@ -8,10 +8,10 @@ import { eventually } from '../support/bucket';
 import { CONNECTION, DuhClient, queratorEnv, uniqueQueue, waitForResource, waitingCalls, type QueratorEnv } from '../support/querator';
 import { useSandboxServices } from '../support/sandboxFixture';
 import { cli, type TestHome } from '../support/testEnv';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 useSandboxServices('querator');
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The agent's side of the Querator gateway: restarts, the CLI, pause-all, reloads and bad input. */
 describe('agent with Querator connections (real Querator server)', function () {

@@ -3,6 +3,7 @@ import { createQueratorQueue } from '../../sandbox/querator';
 import { eventually } from '../support/bucket';
 import { CONNECTION, leasedItems, payloadOf, queratorEnv, uniqueQueue, waitForResource, type QueratorEnv, type RawReply } from '../support/querator';
 import { useSandboxServices } from '../support/sandboxFixture';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 useSandboxServices('querator');
 
@@ -29,7 +30,6 @@ interface CallRecord {
   message?: string;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The whole story of issue 7 in one run against a real Querator: producers and consumers that

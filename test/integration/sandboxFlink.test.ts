@@ -7,6 +7,7 @@ import { flinkService, kafkaService, useSandboxServices } from '../support/sandb
 import { jobState, openSession, runStatement, stopWithSavepoint } from '../support/flinkSql';
 import { produceRaw, readRaw } from '../support/rawRecords';
 import { waitFor } from '../support/waitFor';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The test bed for the Flink adapter: a real Flink session cluster and SQL Gateway from Maven
@@ -17,7 +18,6 @@ import { waitFor } from '../support/waitFor';
 useSandboxServices('kafka', 'flink');
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('sandbox: a real Flink session cluster and SQL Gateway', function () {
   this.timeout(180_000);

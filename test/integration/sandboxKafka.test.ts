@@ -8,6 +8,7 @@ import { KAFKA_VERSION } from '../../sandbox/kafkaDist';
 import { connectService, kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { connectRest } from '../support/connectRest';
 import { waitFor } from '../support/waitFor';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The test bed for the Kafka Connect and ksqlDB adapters: a real KRaft broker and a real Connect
@@ -38,7 +39,6 @@ function waitForState(name: string, state: string): Promise<ConnectorStatus> {
 }
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const linesOf = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
 
 describe('sandbox: a real Kafka broker and Kafka Connect worker', function () {

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../sandbox/paths';
-import { sleep } from '../../sandbox/process';
+
 import { eventually } from '../support/bucket';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The README's first command, as a user runs it: ./scripts/start sets everything up, starts its

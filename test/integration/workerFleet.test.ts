@@ -9,12 +9,12 @@ import { eventually, listKeys, readKey } from '../support/bucket';
 import { sandboxQueue, sandboxWorker } from '../support/nodeWorkers';
 import { services } from '../support/sandboxFixture';
 import { uniqueBucket, useAwsProfiles } from '../support/testEnv';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const WORKERS = 20;
 const TTL_MS = 1000;
 const POLL_MS = 500;
 const BOUND_MS = TTL_MS + POLL_MS;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Claim {
   id: string;

@@ -12,9 +12,9 @@ import { eventually, readKey } from '../support/bucket';
 import { memoryLog, sandboxQueue, sandboxWorker } from '../support/nodeWorkers';
 import { services } from '../support/sandboxFixture';
 import { cli, testHome, uniqueBucket, useAwsProfiles, type TestHome } from '../support/testEnv';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const TTL_MS = 300;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Node worker honours the pause (seed 003, real S3 server)', function () {
   this.timeout(60_000);

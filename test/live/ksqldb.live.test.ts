@@ -6,7 +6,8 @@ import { Journal } from '../../agent/core/journal';
 import type { Resource } from '../../protocol/resource';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { eventually } from '../support/bucket';
-import { KafkaBed, ksql, ksqlHome, ksqlOk, orders, sleep, totalsByWho, type Row } from '../standins/ksqldb/testBed';
+import { KafkaBed, ksql, ksqlHome, ksqlOk, orders, totalsByWho, type Row } from '../standins/ksqldb/testBed';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The ksqlDB adapter against a real ksqlDB (0.28.2+ / Confluent Platform 7.3+), run only when

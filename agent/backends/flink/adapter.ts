@@ -13,6 +13,7 @@ import { FlinkGateway } from './gateway';
 import { FlinkJobStore, type JobRecord } from './jobStore';
 import { jobView, latestByName } from './jobView';
 import { parseScript, type FlinkScript } from './script';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const FLINK_KIND = 'flink';
 
@@ -311,7 +312,4 @@ function earliest(times: Array<number | null>): string | null {
   return known.length ? new Date(Math.min(...known)).toISOString() : null;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 

@@ -5,6 +5,7 @@ import { classifyCall, HOT_PATHS, type HotMethod } from './calls';
 import { JsonStyle, mediaFormat, PAUSED_RETRY_MESSAGE, readDuhError, retryReply, RETRY_CODE, RETRY_STATUS_LINE } from './duh';
 import { pauseExpired, type PauseChange, type PauseStateStore, type QueuePause } from './pauseState';
 import type { GatewayMetrics } from './metrics';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Hot calls are read whole to find their queue; beyond this they are streamed to the server. */
 const BUFFER_LIMIT = 64 * 1024 * 1024;
@@ -197,7 +198,7 @@ export class QueratorGateway {
         for (const call of [...gate.held]) this.answerRetry(gate, call);
       }
       const deadline = Date.now() + CLOSE_GRACE_MS;
-      while (this.openForwards > 0 && Date.now() < deadline) await sleep(25);
+      while (this.openForwards > 0 && Date.now() < deadline) await sleep(25, undefined, { ref: false });
       this.server.closeAllConnections();
       await closed;
       store.close();
@@ -443,7 +444,7 @@ export class QueratorGateway {
         if (!next) return;
         this.settle(gate, next);
         const { sent, answered } = this.forward(next.req, next.res, next.body, { queue, method: next.method });
-        await (next.method === 'lease' ? sent : Promise.race([answered, sleep(RELEASE_ORDER_WAIT_MS)]));
+        await (next.method === 'lease' ? sent : Promise.race([answered, sleep(RELEASE_ORDER_WAIT_MS, undefined, { ref: false })]));
       }
     } finally {
       gate.releasing = false;
@@ -519,6 +520,3 @@ function connectionTokens(raw: string[]): Set<string> {
   return tokens;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}

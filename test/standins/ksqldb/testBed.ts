@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { agentPaths, type AgentPaths } from '../../../protocol/paths';
 import { KsqlDbStandIn, type KsqlDbStandInOptions } from './server';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * What the ksqlDB tests share: the real sandbox broker (topics, records in and out) and
@@ -16,7 +17,6 @@ export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface Row {
   [column: string]: string | number | boolean | null;

@@ -9,6 +9,7 @@ import { QueratorGateway } from '../../../agent/backends/querator/gateway';
 import { gatewayMetrics } from '../../../agent/backends/querator/metrics';
 import { newPauseVersion, PauseStateStore, type PauseMode } from '../../../agent/backends/querator/pauseState';
 import { NewerQueratorStandIn, type NewerQueratorOptions } from '../../standins/querator/newerQuerator';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const RELOAD = '/v1/queue.reload';
 
@@ -208,9 +209,6 @@ describe('Querator gateway: the server’s reload after a pause (newer-Querator 
   });
 });
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

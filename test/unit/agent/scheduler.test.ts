@@ -5,9 +5,9 @@ import { ResumeScheduler } from '../../../agent/core/scheduler';
 import type { ResumeOutcome } from '../../../protocol/commands';
 import { isPermanentRefusal, PauseError } from '../../../protocol/errors';
 import { blankResource, type Resource, type Scope } from '../../../protocol/resource';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: false };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Call {
   id: string;

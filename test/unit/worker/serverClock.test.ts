@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { createStore, isNotModified, type QueueStore } from '../../../buquet/client';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const MINUTE = 60_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The server clock of a real store (buquet/client.ts): the Date header of whatever S3 last
