@@ -1,31 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { lock } from 'proper-lockfile';
+import writeFileAtomic from 'write-file-atomic';
 
 /** A lock older than this is taken as left by a process that died holding it. */
 const STALE_LOCK_MS = 10_000;
 
 /**
  * Writes JSON so that a reader (another process: the CLI beside the agent) sees the old file or
- * the new one, never half of one, and a crash loses at most this write: temp file, fsync, rename.
+ * the new one, never half of one, and a crash loses at most this write (write-file-atomic: a
+ * temporary file beside it, fsync, rename).
  */
 export async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temporary, 'w', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
 }
 
 /**
