@@ -18,7 +18,9 @@ export const QUERATOR_MODULE = 'github.com/kapetan-io/querator';
 export const QUERATOR_VERSION = 'v0.0.11';
 /** The go directive of Querator's go.mod at that version. */
 const MIN_GO = [1, 24, 4];
-const READY_TIMEOUT_MS = 30_000;
+// Generous: on a loaded machine (a venv install and three JVMs starting beside it) it once took
+// over 30 s to answer; a process that exits is still reported at once.
+const READY_TIMEOUT_MS = 90_000;
 
 const run = promisify(execFile);
 
@@ -120,7 +122,7 @@ export async function startQuerator(binary: QueratorBinary, sandbox: string): Pr
 
 async function healthy(endpoint: string): Promise<boolean> {
   try {
-    const response = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
+    const response = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(3000) });
     return response.ok && ((await response.json()) as { status?: string }).status === 'pass';
   } catch {
     return false;
