@@ -112,7 +112,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .argument('[resource]', '<connection>/<name>')
     .option('--reason <text>', 'why, shown to everyone who looks')
     .option('--paused-by <who>', 'who is pausing (default user:<login>)')
-    .addOption(new Option('--resume-after <duration>', 'auto-resume after this long, e.g. 30m, 2h').conflicts('resumeAt'))
+    .addOption(new Option('--resume-after <duration>', 'auto-resume after this long, e.g. 30m, 2h, 1h30m').conflicts('resumeAt'))
     .option('--resume-at <time>', 'auto-resume at this RFC 3339 time, e.g. 2026-01-29T06:00:00Z')
     .option('--force', 'overwrite an existing pause')
     .addOption(new Option('--type <task-type>', 'pause only this task type').conflicts('shard'))
@@ -211,7 +211,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .option('--name <group>', 'a name for the group (default "upstream of <name>")')
     .option('--reason <text>', 'why, shown on every member')
     .option('--paused-by <who>', 'who is pausing (default user:<login>)')
-    .addOption(new Option('--resume-after <duration>', 'auto-resume the whole group after this long, e.g. 30m').conflicts('resumeAt'))
+    .addOption(new Option('--resume-after <duration>', 'auto-resume the whole group after this long, e.g. 30m, 1h30m').conflicts('resumeAt'))
     .option('--resume-at <time>', 'auto-resume the whole group at this RFC 3339 time')
     .option('--json', 'print JSON')
     .action(async (target: string, options: PauseFlags & { name?: string }) => {
@@ -268,8 +268,10 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2; // commander already printed the usage problem
     }
-    const failure = error instanceof PauseError ? error : new PauseError('Internal', (error as Error).message);
-    err(`error: ${failure.message}`);
+    const raw = error instanceof PauseError ? error : new PauseError('Internal', (error as Error).message);
+    const failure = new PauseError(raw.code, inFlagNames(raw.message, program), raw.details);
+    // With --json a script gets the failure as JSON too, with its stable code (the API's error body).
+    err(argv.includes('--json') ? JSON.stringify(failure.toBody()) : `error: ${failure.message}`);
     return USAGE_CODES.has(failure.code) ? 2 : 1;
   }
 }
@@ -355,4 +357,13 @@ async function runAgent(paths: AgentPaths, options: AgentFlags): Promise<void> {
     process.once('SIGTERM', stop);
     agent.onClosed(resolve);
   });
+}
+
+/**
+ * A refusal of a request field ("resumeAfter: cannot read duration ...") as the user typed it:
+ * the field a flag fills is named by that flag ("--resume-after: ...").
+ */
+function inFlagNames(message: string, program: Command): string {
+  const flags = new Map(program.commands.flatMap((command) => command.options).flatMap((option) => (option.long ? [[option.attributeName(), option.long] as const] : [])));
+  return message.replace(/(^|; )([a-zA-Z]+)(?=: )/g, (whole, start: string, field: string) => (flags.has(field) ? `${start}${flags.get(field)}` : whole));
 }

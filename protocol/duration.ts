@@ -10,10 +10,12 @@ export const MAX_AHEAD_MS = MAX_AHEAD_DAYS * 86_400_000;
 /** Accepts the seed's forms ("30m", "2h", "90s", "1d"); anything else is refused, never guessed. */
 export function parseDuration(text: string): number {
   const trimmed = text.trim();
-  if (!/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/i.test(trimmed)) {
-    throw new Error(`cannot read duration "${text}": use a number with a unit, e.g. 30m, 2h, 90s or 1d`);
+  // One number with a unit ("90s", "2 h"), or Go-style parts run together ("1h30m", "1d12h").
+  const parts = /^\d+(\.\d+)?\s*(ms|s|m|h|d)$/i.test(trimmed) ? [trimmed] : /^(\d+(\.\d+)?(ms|s|m|h|d))+$/i.test(trimmed) ? trimmed.match(/\d+(?:\.\d+)?(?:ms|s|m|h|d)/gi)! : null;
+  if (!parts) {
+    throw new Error(`cannot read duration "${text}": use a number with a unit, e.g. 30m, 2h, 1h30m, 90s or 1d`);
   }
-  const value = ms(trimmed as ms.StringValue);
+  const value = parts.reduce((sum, part) => sum + ms(part as ms.StringValue), 0);
   if (value <= 0) {
     throw new Error(`duration "${text}" must be longer than zero`);
   }

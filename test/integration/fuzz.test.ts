@@ -162,7 +162,7 @@ describe('fuzz: every API route and CLI command refuses bad input cleanly', func
         const before = await state(home, bucket);
         const result = await cli(home, ['pause', `local/${bucket}`, '--resume-after', resumeAfter]);
         assert.equal(result.code, 2, result.stderr);
-        assert.match(result.stderr, /^error: resumeAfter: duration .* is longer than 365 days/);
+        assert.match(result.stderr, /^error: --resume-after: duration .* is longer than 365 days/);
         const answer = await post(`/resources/local/${bucket}/pause`, 'application/json', JSON.stringify({ resumeAfter }));
         assert.equal(answer.status, 400, answer.body);
         assert.equal(await state(home, bucket), before, 'nothing written');
@@ -173,7 +173,7 @@ describe('fuzz: every API route and CLI command refuses bad input cleanly', func
       const before = await state(home, bucket);
       const result = await cli(home, ['pause', `local/${bucket}`, '--resume-at', '9999-12-31T23:59:59Z']);
       assert.equal(result.code, 2, result.stderr);
-      assert.match(result.stderr, /^error: resumeAt: resumeAt 9999-12-31T23:59:59.000Z is more than 365 days ahead/);
+      assert.match(result.stderr, /^error: --resume-at: resumeAt 9999-12-31T23:59:59.000Z is more than 365 days ahead/);
       assert.equal(await state(home, bucket), before, 'nothing written');
     });
 

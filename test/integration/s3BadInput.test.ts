@@ -29,14 +29,14 @@ describe('S3 queue pause: bad input changes nothing', function () {
   });
   afterEach(async () => assert.deepEqual(await listKeys(bucket, 'control/'), [], 'nothing was written'));
 
-  for (const duration of ['3x', '30', '-5m', '0m', 'soon', '1h30m']) {
+  for (const duration of ['3x', '30', '-5m', '0m', 'soon', '1h 30m']) {
     it(`refuses --resume-after ${duration}`, async () => {
-      assertRefused(await cli(home, ['pause', `local/${bucket}`, '--resume-after', duration]), 2, /^error: resumeAfter: (cannot read duration|duration .* must be longer than zero)/);
+      assertRefused(await cli(home, ['pause', `local/${bucket}`, '--resume-after', duration]), 2, /^error: --resume-after: (cannot read duration|duration .* must be longer than zero)/);
     });
   }
 
   it('refuses a --resume-at that is not an RFC 3339 time', async () => {
-    assertRefused(await cli(home, ['pause', `local/${bucket}`, '--resume-at', 'tomorrow']), 2, /^error: resumeAt: resumeAt must be an RFC 3339 time/);
+    assertRefused(await cli(home, ['pause', `local/${bucket}`, '--resume-at', 'tomorrow']), 2, /^error: --resume-at: resumeAt must be an RFC 3339 time/);
   });
 
   it('refuses a --resume-at in the past, judged by the server clock', async () => {

@@ -22,10 +22,10 @@ describe('S3 queue: untrusted text in and out (real S3 server)', function () {
   const journal = () => (existsSync(home.paths.journal) ? readFileSync(home.paths.journal, 'utf8') : '');
 
   const refusals: Array<[string, string[], RegExp]> = [
-    ['a reason with a terminal escape', ['--reason', '\u001b[2Jcleared'], /^error: reason: one line of text, without control or bidirectional-override characters$/],
-    ['a reason of two lines', ['--reason', 'ok\nPaused by: admin'], /^error: reason: one line of text/],
-    ['a paused-by with a bidi override', ['--paused-by', 'user:\u202eecila'], /^error: pausedBy: one line of text/],
-    ['a paused-by that claims to be the agent', ['--paused-by', 'agent:auto-resume'], /^error: pausedBy: names starting with "agent:" are the agent's own; say who you are, e.g. user:alice$/],
+    ['a reason with a terminal escape', ['--reason', '\u001b[2Jcleared'], /^error: --reason: one line of text, without control or bidirectional-override characters$/],
+    ['a reason of two lines', ['--reason', 'ok\nPaused by: admin'], /^error: --reason: one line of text/],
+    ['a paused-by with a bidi override', ['--paused-by', 'user:\u202eecila'], /^error: --paused-by: one line of text/],
+    ['a paused-by that claims to be the agent', ['--paused-by', 'agent:auto-resume'], /^error: --paused-by: names starting with "agent:" are the agent's own; say who you are, e.g. user:alice$/],
     ['task type "."', ['--type', '.'], /^error: value: a task type cannot be "\." or "\.\."$/],
     ['task type ".."', ['--type', '..'], /^error: value: a task type cannot be "\." or "\.\."$/],
     ['a shard outside the queue\'s 0-f', ['--shard', '10'], /^error: shard "10" is not a shard of queue "[^"]+": buquet's 16 shards are 0-f/],

@@ -11,8 +11,15 @@ describe('durations', () => {
     assert.equal(parseDuration(' 1.5h '), 5_400_000);
   });
 
+  it('reads Go-style durations, parts run together', () => {
+    assert.equal(parseDuration('1h30m'), 5_400_000);
+    assert.equal(parseDuration('2h45m30s'), (2 * 3600 + 45 * 60 + 30) * 1000);
+    assert.equal(parseDuration('1d12h'), 36 * 3_600_000);
+    assert.equal(parseDuration('1m500ms'), 60_500);
+  });
+
   it('refuses anything it would have to guess', () => {
-    for (const text of ['30', 'm', '3x', '-5m', '1h30m', '', 'soon', '5 minutes']) {
+    for (const text of ['30', 'm', '3x', '-5m', '1h 30m', '1h30', '', 'soon', '5 minutes']) {
       assert.throws(() => parseDuration(text), /cannot read duration/, text);
     }
     assert.throws(() => parseDuration('0m'), /must be longer than zero/);
