@@ -188,7 +188,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
       const request = pauseInput(options);
       parseOrBadRequest(PauseRequest, request);
       const results = await withProgress(`Pausing all of ${connection}`, (api, progress) => api.pauseAll(connection, request, progress));
-      out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('Paused', results));
+      out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('pause', results));
       if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be paused`);
     });
 
@@ -200,7 +200,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .option('--json', 'print JSON')
     .action(async (connection: string | undefined, options: { force?: boolean; json?: boolean }) => {
       const results = await withProgress(`Resuming all${connection ? ` of ${connection}` : ''}`, (api, progress) => api.resumeAll(connection ?? null, { force: options.force ?? false }, progress));
-      out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('Resumed', results));
+      out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('resume', results));
       if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be resumed`);
     });
 
@@ -229,7 +229,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .option('--json', 'print JSON')
     .action(async (target: string, options: { json?: boolean }) => {
       const results = await withProgress(`Resuming upstream of ${target}`, (api, progress) => api.resumeUpstream(target, progress));
-      out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('Resumed', results));
+      out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('resume', results));
       if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be resumed`);
     });
 

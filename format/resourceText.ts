@@ -83,9 +83,13 @@ function holdLines(resource: Resource, now: Date): string[] {
   return lines;
 }
 
-export function formatBulk(verb: string, results: BulkResult[]): string {
-  if (!results.length) return `Nothing to ${verb.toLowerCase()}.`;
-  return results.map((r) => (r.ok ? `${verb} ${r.id}` : `Failed ${r.id}: ${r.error}`)).join('\n');
+const BULK_WORDS = { pause: { done: 'Paused', none: 'Nothing to pause.' }, resume: { done: 'Resumed', none: 'Nothing to resume.' } };
+
+/** One line per resource a pause-all or resume-all touched, or that there was nothing to do. */
+export function formatBulk(action: keyof typeof BULK_WORDS, results: BulkResult[]): string {
+  const words = BULK_WORDS[action];
+  if (!results.length) return words.none;
+  return results.map((r) => (r.ok ? `${words.done} ${r.id}` : `Failed ${r.id}: ${r.error}`)).join('\n');
 }
 
 export function formatGroupPause(outcome: PauseUpstreamResponse): string {

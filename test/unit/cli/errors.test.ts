@@ -46,4 +46,8 @@ describe('CLI errors: their words and their --json shape', () => {
     const result = await cli('pause', 'local/q', '--resume-after', '1h30m');
     assert.deepEqual([result.code, result.stderr], [2, 'error: no connection "local" (the connections file lists none)']);
   });
+
+  it('says there was nothing to do in plain words', async () => {
+    assert.deepEqual(await cli('resume-all'), { code: 0, stdout: 'Nothing to resume.', stderr: '' });
+  });
 });
