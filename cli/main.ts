@@ -91,6 +91,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .argument('[resource]', '<connection>/<name>; may be left out when only one resource is configured')
     .option('--exact', 'count every pending task (an S3 queue lists 1,000 at a time; a plain status counts the first 1,000)')
     .option('--json', 'print JSON')
+    .addHelpText('after', examples(['pipeline-pause status local/orders', 'pipeline-pause status local/orders --exact   # count every pending task', 'pipeline-pause status flink/totals --json']))
     .action(async (target: string | undefined, options: { exact?: boolean; json?: boolean }) => {
       const resource = await withApi(async (api) => api.resource(await resolveTarget(api, target), { exact: options.exact }));
       out(options.json ? JSON.stringify(resource, null, 2) : formatStatus(resource, presentationOf(kindPresentations(), resource.kind)));
@@ -118,6 +119,11 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .addOption(new Option('--type <task-type>', 'pause only this task type').conflicts('shard'))
     .option('--shard <n>', 'pause only this shard (hex, as buquet names shards)')
     .option('--json', 'print JSON')
+    .addHelpText('after', examples([
+        'pipeline-pause pause local/orders --reason "Deploying v2" --resume-after 30m',
+        'pipeline-pause pause local/orders --type send_email --resume-at 2026-01-29T06:00:00Z',
+        'pipeline-pause pause ksql/CTAS_TOTALS_7 --reason "reworking the totals" --json',
+      ]))
     .action(async (target: string | undefined, options: PauseFlags) => {
       const request = pauseInput(options);
       parseOrBadRequest(PauseRequest, request);
@@ -136,6 +142,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .addOption(new Option('--type <task-type>', 'resume only this task type').conflicts('shard'))
     .option('--shard <n>', 'resume only this shard')
     .option('--json', 'print JSON')
+    .addHelpText('after', examples(['pipeline-pause resume local/orders', 'pipeline-pause resume local/orders --force   # it has an auto-resume time', 'pipeline-pause resume local/orders --type send_email']))
     .action(async (target: string | undefined, options: { force?: boolean; type?: string; shard?: string; json?: boolean }) => {
       const request = { force: options.force ?? false, scope: scopeFrom(options) };
       parseOrBadRequest(ResumeRequest, request);
@@ -214,6 +221,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .addOption(new Option('--resume-after <duration>', 'auto-resume the whole group after this long, e.g. 30m, 1h30m').conflicts('resumeAt'))
     .option('--resume-at <time>', 'auto-resume the whole group at this RFC 3339 time')
     .option('--json', 'print JSON')
+    .addHelpText('after', examples(['pipeline-pause pause-upstream ksql/CTAS_TOTALS_7 --reason "changing TOTALS"', 'pipeline-pause resume-upstream ksql/CTAS_TOTALS_7']))
     .action(async (target: string, options: PauseFlags & { name?: string }) => {
       const request = { name: options.name, reason: options.reason, pausedBy: options.pausedBy, resumeAfter: options.resumeAfter, resumeAt: options.resumeAt };
       parseOrBadRequest(PauseUpstreamRequest, request);
@@ -366,4 +374,9 @@ async function runAgent(paths: AgentPaths, options: AgentFlags): Promise<void> {
 function inFlagNames(message: string, program: Command): string {
   const flags = new Map(program.commands.flatMap((command) => command.options).flatMap((option) => (option.long ? [[option.attributeName(), option.long] as const] : [])));
   return message.replace(/(^|; )([a-zA-Z]+)(?=: )/g, (whole, start: string, field: string) => (flags.has(field) ? `${start}${flags.get(field)}` : whole));
+}
+
+/** An "Examples:" block for a command's --help. */
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}`;
 }

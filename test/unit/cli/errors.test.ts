@@ -50,4 +50,10 @@ describe('CLI errors: their words and their --json shape', () => {
   it('says there was nothing to do in plain words', async () => {
     assert.deepEqual(await cli('resume-all'), { code: 0, stdout: 'Nothing to resume.', stderr: '' });
   });
+
+  it('shows examples in a command\'s --help', async () => {
+    const help = await cli('pause', '--help');
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /\nExamples:\n {2}\$ pipeline-pause pause local\/orders --reason "Deploying v2" --resume-after 30m\n/);
+  });
 });
