@@ -11,6 +11,8 @@ export interface Prompt {
   title: string;
   /** Said when nothing is in the right state. */
   none: string;
+  /** For actions that change nothing (peek): with one candidate, take it without asking. */
+  takeSoleCandidate?: boolean;
 }
 
 export async function targetResource(ctx: CommandContext, node: TreeNode | undefined, accept: (r: Resource) => boolean, prompt: Prompt): Promise<Resource | undefined> {
@@ -20,6 +22,7 @@ export async function targetResource(ctx: CommandContext, node: TreeNode | undef
     return resource;
   }
   const candidates = await candidatesOrSay(ctx, accept, prompt.none);
+  if (candidates?.length === 1 && prompt.takeSoleCandidate) return candidates[0];
   return candidates && ctx.ui.pickOne(candidates.map((r) => resourcePick(r, ctx)), prompt.title);
 }
 

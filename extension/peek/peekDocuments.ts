@@ -49,6 +49,7 @@ export class PeekDocuments implements vscode.TextDocumentContentProvider, vscode
     const resource = await targetResource(this.ctx, node, hasOutputTopics, {
       title: 'Peek at the output of which resource?',
       none: 'No listed resource writes to a Kafka topic (ksqlDB queries and Kafka Connect source connectors do).',
+      takeSoleCandidate: true,
     });
     if (!resource) return;
     const uri = peekUri(resource.id, resource.name, DEFAULT_LIMIT);
