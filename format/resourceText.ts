@@ -6,6 +6,7 @@ import { formatPending, isTroubled } from '../protocol/resource';
 import type { KindPresentation } from '../protocol/presentation';
 import { pauseNotHonouredWarning } from '../protocol/workers';
 import { singleLine } from '../protocol/printable';
+import { isoSeconds } from '../protocol/pausePolicy';
 
 /**
  * Plain-text renderings of the model that the CLI prints and the editor's Show Status opens: one
@@ -77,7 +78,7 @@ function holdLines(resource: Resource, now: Date): string[] {
   const held = resource.pause !== null || ['paused', 'pausing', 'stopped'].includes(resource.state);
   if (held && resource.backlog.dataLossAt) {
     const at = new Date(resource.backlog.dataLossAt);
-    lines.push(at <= now ? `Resume before: ${trimMillis(resource.backlog.dataLossAt)} has passed: paused data may already be lost` : `Resume before: ${trimMillis(resource.backlog.dataLossAt)} (${describeFromNow(at, now)}); paused data may be lost after that`);
+    lines.push(at <= now ? `Resume before: ${isoSeconds(resource.backlog.dataLossAt)} has passed: paused data may already be lost` : `Resume before: ${isoSeconds(resource.backlog.dataLossAt)} (${describeFromNow(at, now)}); paused data may be lost after that`);
   }
   if (held && resource.pauseEffect) lines.push(`Pause effect: ${resource.pauseEffect.status} (${resource.pauseEffect.detail})`);
   return lines;
@@ -102,9 +103,9 @@ export function formatGroupPause(outcome: PauseUpstreamResponse): string {
 }
 
 function pauseLines(pause: PauseDetails, now: Date): string[] {
-  const lines = [`Paused at: ${trimMillis(pause.pausedAt)}`, `Paused by: ${singleLine(pause.pausedBy)}`];
+  const lines = [`Paused at: ${isoSeconds(pause.pausedAt)}`, `Paused by: ${singleLine(pause.pausedBy)}`];
   if (pause.reason) lines.push(`Reason: ${singleLine(pause.reason)}`);
-  lines.push(`Auto-resume: ${describeAutoResume(pause, now)}${pause.resumeAt ? ` (${trimMillis(pause.resumeAt)})` : ''}`);
+  lines.push(`Auto-resume: ${describeAutoResume(pause, now)}${pause.resumeAt ? ` (${isoSeconds(pause.resumeAt)})` : ''}`);
   return lines;
 }
 
@@ -112,7 +113,7 @@ function scopedLine(scoped: ScopedPause, now: Date): string {
   const label = scoped.scope.type === 'shard' ? `shard ${scoped.scope.value}` : `task type ${scoped.scope.value}`;
   const reason = scoped.pause.reason ? `: ${singleLine(scoped.pause.reason)}` : '';
   const auto = scoped.pause.resumeAt ? `, auto-resume ${describeAutoResume(scoped.pause, now)}` : '';
-  return `Paused ${label} by ${singleLine(scoped.pause.pausedBy)} since ${trimMillis(scoped.pause.pausedAt)}${reason}${auto}`;
+  return `Paused ${label} by ${singleLine(scoped.pause.pausedBy)} since ${isoSeconds(scoped.pause.pausedAt)}${reason}${auto}`;
 }
 
 function statusWord(resource: Resource): string {
@@ -166,8 +167,4 @@ function compactDuration(ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));
   if (minutes < 60) return `${minutes}m`;
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
-}
-
-function trimMillis(iso: string): string {
-  return iso.replace(/\.\d{3}Z$/, 'Z');
 }

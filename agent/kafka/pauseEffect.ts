@@ -1,4 +1,5 @@
 import type { PauseEffect } from '../../protocol/resource';
+import { isoSeconds } from '../../protocol/pausePolicy';
 
 /** A progress marker at one moment: committed offsets by `topic:partition`, and the work waiting. */
 export interface Progress {
@@ -55,7 +56,7 @@ export class PauseEffectTracker {
 
 function still(since: number, arrived: number, progress: Progress): PauseEffect {
   const at = new Date(since).toISOString();
-  const when = at.replace(/\.\d{3}Z$/, 'Z');
+  const when = isoSeconds(at);
   if (!Object.keys(progress.positions).length) {
     return { status: 'unproven', since: at, detail: `no committed offsets to watch yet (since ${when})` };
   }

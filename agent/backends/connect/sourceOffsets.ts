@@ -1,4 +1,5 @@
 import type { PauseEffect } from '../../../protocol/resource';
+import { isoSeconds } from '../../../protocol/pausePolicy';
 
 export interface SourceOffset {
   partition: unknown;
@@ -23,10 +24,10 @@ export class SourceOffsetsWatch {
     const offsets = canonical(read);
     const watch = this.watches.get(key);
     if (watch && watch.offsets === offsets) {
-      return { status: 'unproven', since: iso(watch.since), detail: `source offsets unchanged since ${short(watch.since)}; a source shows no pending work to prove it with` };
+      return { status: 'unproven', since: iso(watch.since), detail: `source offsets unchanged since ${isoSeconds(iso(watch.since))}; a source shows no pending work to prove it with` };
     }
     this.watches.set(key, { offsets, since: now });
-    if (!watch) return { status: 'unproven', since: iso(now), detail: `source offsets unchanged since ${short(now)}; a source shows no pending work to prove it with` };
+    if (!watch) return { status: 'unproven', since: iso(now), detail: `source offsets unchanged since ${isoSeconds(iso(now))}; a source shows no pending work to prove it with` };
     return { status: 'progressing', since: iso(now), detail: 'source offsets moved after the pause was seen' };
   }
 
@@ -61,6 +62,3 @@ function iso(at: number): string {
   return new Date(at).toISOString();
 }
 
-function short(at: number): string {
-  return iso(at).replace(/\.\d{3}Z$/, 'Z');
-}
