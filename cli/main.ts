@@ -81,7 +81,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .description('every resource of every connection')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const snapshot = await withApi((api) => api.snapshot());
+      const snapshot = await withApi((api) => api.snapshot({ fresh: true }));
       out(options.json ? JSON.stringify(snapshot, null, 2) : formatList(snapshot));
     });
 
