@@ -8,7 +8,7 @@ import { findAgent } from '../client/discovery';
 import { agentPaths } from '../protocol/paths';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { DemoTraffic } from './demo/traffic';
-import { setUpDemo } from './demo/setup';
+import { deployDemoJob, prepareDemoServices } from './demo/setup';
 import { DEMO, demoConnections, demoFiles, demoFlinkScript, requireDemoServices } from './demo/pipeline';
 import { PROJECT_ROOT, sandboxDir } from './paths';
 import { freePort, isAlive } from './process';
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   try {
     const services = requireDemoServices(await sandboxUp(dir, log, { with: ['kafka', 'connect', 'flink', 'querator'] }));
     const environment: Record<string, string> = { ...sandboxEnvironment(services, dir), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    // The demo's own workers find the sandbox's credentials through the default chain too.
+    Object.assign(process.env, environment);
     writeFileSync(join(dir, 'env.sh'), Object.entries(environment).map(([key, value]) => `export ${key}=${value}\n`).join(''));
     const files = demoFiles(dir);
     mkdirSync(files.workspace, { recursive: true });
@@ -51,15 +53,16 @@ async function main(): Promise<void> {
     writeFileSync(join(files.workspace, DEMO.flinkScript), demoFlinkScript(services.kafka.bootstrap));
     const gatewayPort = await freePort();
     writeFileSync(sandboxConnectionsFile(dir), `${JSON.stringify(demoConnections(services, gatewayPort), null, 2)}\n`);
+    await prepareDemoServices(services, dir, log);
 
     const agent = startAgent(environment);
     cleanups.push(() => stopChild(agent));
     const paths = agentPaths({ home: environment.PIPELINE_PAUSE_HOME, connections: environment.PIPELINE_PAUSE_CONNECTIONS });
     const found = await waitForAgent(paths, agent);
     const client = new AgentClient(found.client.baseUrl, found.token, 180_000);
-    await setUpDemo(services, dir, client, log);
+    await deployDemoJob(services, client, log);
 
-    const traffic = new DemoTraffic({ sandbox: dir, s3: services.s3, queratorGateway: `http://127.0.0.1:${gatewayPort}` });
+    const traffic = new DemoTraffic({ sandbox: dir, s3: services.s3, queratorGateway: `http://127.0.0.1:${gatewayPort}`, log });
     traffic.start();
     cleanups.push(() => traffic.close());
 
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
 /** `pipeline-pause agent` as a child, its JSON log lines printed by pino-pretty. */
 function startAgent(environment: Record<string, string>): ChildProcess {
   const agent = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'cli.js'), 'agent'], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'inherit'] });
-  agent.stdout!.pipe(pretty({ colorize: process.stdout.isTTY && !process.env.NO_COLOR, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
+  agent.stdout!.pipe(pretty({ colorize: process.stdout.isTTY && !process.env.NO_COLOR, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', singleLine: true }));
   return agent;
 }
 

@@ -74,7 +74,8 @@ export function demoFlinkScript(bootstrap: string): string {
     '-- demo-orders-sink writes them to a file. Pause it upstream, edit the SELECT, deploy, resume.',
     'CREATE TABLE generated_orders (id BIGINT, amount INT) WITH (',
     "  'connector' = 'datagen', 'rows-per-second' = '2',",
-    "  'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '1000000000',",
+    // Random ids: a sequence generator holds its whole range in memory from the start.
+    "  'fields.id.min' = '1', 'fields.id.max' = '999999',",
     "  'fields.amount.min' = '1', 'fields.amount.max' = '500');",
     `CREATE TABLE ${DEMO.flinkJob} (id BIGINT, amount INT) WITH (`,
     `  'connector' = 'kafka', 'topic' = '${DEMO.ordersTopic}', 'properties.bootstrap.servers' = '${bootstrap}', 'format' = 'json');`,

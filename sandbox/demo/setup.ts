@@ -6,12 +6,11 @@ import { DEMO, demoConnectors, demoFlinkScript, type DemoServices } from './pipe
 type Log = (line: string) => void;
 
 /**
- * Creates what the demo pipeline runs on, each step idempotent so a second start over a running
- * sandbox changes nothing: the two topics (the sandbox broker creates none by itself), the two
- * Connect file connectors, the Querator queue, and the Flink job, deployed through the agent as
- * a user would deploy it from the editor.
+ * Creates what the demo pipeline runs on before the agent first lists it, each step idempotent so
+ * a second start over a running sandbox changes nothing: the two topics (the sandbox broker
+ * creates none by itself), the two Connect file connectors and the Querator queue.
  */
-export async function setUpDemo(services: DemoServices, sandbox: string, agent: AgentClient, log: Log): Promise<void> {
+export async function prepareDemoServices(services: DemoServices, sandbox: string, log: Log): Promise<void> {
   const admin = new Kafka({ clientId: 'pipeline-pause-demo', brokers: [services.kafka.bootstrap], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
@@ -28,6 +27,10 @@ export async function setUpDemo(services: DemoServices, sandbox: string, agent: 
     if (!/already exists/i.test(error.message)) throw error;
   });
   log(`demo: Querator queue ${DEMO.queratorQueue}`);
+}
+
+/** The Flink job, deployed through the agent as a user deploys it from the editor, unless it runs already. */
+export async function deployDemoJob(services: DemoServices, agent: AgentClient, log: Log): Promise<void> {
   const job = await agent.resource(`flink/${DEMO.flinkJob}`).catch(() => null);
   if (job && job.state === 'running') {
     log(`demo: Flink job ${DEMO.flinkJob} already running`);

@@ -19,7 +19,7 @@ export class DemoTraffic {
   private readonly queue: QueueClient;
   private readonly loops: Promise<void>[] = [];
 
-  constructor(private readonly options: { sandbox: string; s3: S3Service; queratorGateway: string }) {
+  constructor(private readonly options: { sandbox: string; s3: S3Service; queratorGateway: string; log: (line: string) => void }) {
     const s3 = { bucket: DEMO.bucket, endpoint: options.s3.endpoint, region: options.s3.region, profile: options.s3.profile };
     this.queue = new QueueClient(s3);
     this.workers = [1, 2].map((n) =>
@@ -28,7 +28,8 @@ export class DemoTraffic {
   }
 
   start(): void {
-    for (const worker of this.workers) this.loops.push(worker.run());
+    // A worker that cannot start (the S3 server gone, say) is reported; the rest of the demo goes on.
+    for (const worker of this.workers) this.loops.push(worker.run().catch((error: Error) => this.options.log(`demo: a queue worker stopped: ${error.message}`)));
     const files = demoFiles(this.options.sandbox);
     let click = 0;
     let task = 0;
