@@ -73,7 +73,11 @@ describe("the README's main command (./scripts/start) in the editor", function (
   after(async () => {
     await editor?.close();
     if (script && script.exitCode === null && script.pid) {
-      process.kill(-script.pid, 'SIGINT');
+      try {
+        process.kill(-script.pid, 'SIGINT');
+      } catch {
+        // its group is gone already
+      }
       await Promise.race([scriptExited(), new Promise((resolve) => setTimeout(resolve, 60_000))]);
     }
     if (readServices(dir)) await promisify(execFile)('npx', ['tsx', 'sandbox/cli.ts', 'down'], { cwd: PROJECT_ROOT, env: shellEnv() }).catch(() => undefined);
