@@ -7,33 +7,56 @@ export interface JsonServer {
   server: string;
   baseUrl: string;
   timeoutMs: number;
+  /** Headers every call sends: credentials, a vendor media type in `accept`. */
+  headers?(): Record<string, string>;
+  /** The media type of a request body; application/json unless the server wants its own. */
+  bodyType?: string;
+  /** Sees the text of every answer (the Querator gateway learns from them), before it is judged. */
+  onText?(text: string): void;
   /** The server's own words in an error body, when it has any. */
-  errorMessage(body: unknown): string | null;
+  errorMessage?(body: unknown): string | null;
   /** What an HTTP error status means for this server, when it differs from errorCodeOf's reading. */
   errorCode?(status: number): ErrorCode;
+  /** The error an HTTP error answer becomes, when a server's callers need more than a PauseError. */
+  failure?(status: number, body: unknown, text: string, path: string): Error;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+  /**
+   * Whether the call changes something, so a lost answer is reported as "may have been applied";
+   * by default every method but GET does. A POST that only reads (a query, an RPC) says false.
+   */
+  changes?: boolean;
 }
 
 /**
  * A JSON-over-HTTP call with one deadline for headers and body, whose failures are PauseErrors
  * carrying the server's own words: what every REST backend client needs, written once.
  */
-export async function callJson(server: JsonServer, method: string, path: string, body?: unknown, timeoutMs = server.timeoutMs): Promise<unknown> {
+export async function callJson(server: JsonServer, method: string, path: string, body?: unknown, options: CallOptions = {}): Promise<unknown> {
+  const timeoutMs = options.timeoutMs ?? server.timeoutMs;
+  // Outside the try: missing credentials are the user's to fix, not a server that is down.
+  const headers = { accept: 'application/json', ...server.headers?.(), ...(body === undefined ? {} : { 'content-type': server.bodyType ?? 'application/json' }) };
   let response: Response;
   let text: string;
   try {
+    // The deadline covers the body too: a server can send the headers and then go silent.
     response = await fetch(`${server.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
     text = await response.text();
   } catch (error) {
-    throw httpFailure(error, { server: server.server, timeoutMs, changes: method !== 'GET' });
+    throw httpFailure(error, { server: server.server, timeoutMs, changes: options.changes ?? method !== 'GET' });
   }
+  server.onText?.(text);
   const json = parseJsonOrUndefined(text);
   if (response.ok) return json;
-  const message = server.errorMessage(json) ?? `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+  if (server.failure) throw server.failure(response.status, json, text, path);
+  const message = server.errorMessage?.(json) ?? `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
   throw new PauseError((server.errorCode ?? errorCodeOf)(response.status), `${server.server} answered ${response.status}: ${message}`);
 }
 

@@ -1,5 +1,5 @@
 import { PauseError } from '../../../protocol/errors';
-import { httpFailure } from '../httpFailure';
+import { callJson, type JsonServer } from '../jsonHttp';
 import type { KsqlDbConfig } from './config';
 import { CommandStatus, ErrorBody, ServerInfo } from './wire';
 
@@ -88,38 +88,28 @@ export class KsqlRest {
   }
 
   private async request(server: string, method: string, path: string, body?: unknown, changes = false): Promise<unknown> {
-    const headers: Record<string, string> = { accept: `${KSQL_MEDIA_TYPE}, application/json` };
-    if (body !== undefined) headers['content-type'] = KSQL_MEDIA_TYPE;
-    const auth = this.authorization();
-    if (auth) headers.authorization = auth;
-    let response: Response;
-    let text: string;
-    const timeoutMs = this.config.requestTimeoutSeconds * 1000;
-    try {
-      // The deadline covers the body too: a server can answer the headers and then go silent.
-      response = await fetch(`${server}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await response.text();
-    } catch (error) {
-      throw httpFailure(error, { server: `ksqlDB at ${server}`, timeoutMs, changes });
-    }
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    if (response.ok) {
-      if (json === undefined) throw new KsqlServerError(server, response.status, null, `answered ${method} ${path} with a body that is not JSON`);
-      return json;
-    }
-    const error = ErrorBody.safeParse(json);
-    if (error.success) throw new KsqlServerError(server, response.status, error.data.error_code ?? null, error.data.message);
-    throw new KsqlServerError(server, response.status, null, `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+    const json = await callJson(this.jsonServer(server), method, path, body, { changes });
+    if (json === undefined) throw new KsqlServerError(server, 200, null, `answered ${method} ${path} with a body that is not JSON`);
+    return json;
+  }
+
+  private jsonServer(server: string): JsonServer {
+    return {
+      server: `ksqlDB at ${server}`,
+      baseUrl: server,
+      timeoutMs: this.config.requestTimeoutSeconds * 1000,
+      headers: () => {
+        const auth = this.authorization();
+        return { accept: `${KSQL_MEDIA_TYPE}, application/json`, ...(auth ? { authorization: auth } : {}) };
+      },
+      bodyType: KSQL_MEDIA_TYPE,
+      // The adapter reads ksqlDB's error_code and the status (5xx: try the next server), so errors keep both.
+      failure: (status, json, text) => {
+        const error = ErrorBody.safeParse(json);
+        if (error.success) return new KsqlServerError(server, status, error.data.error_code ?? null, error.data.message);
+        return new KsqlServerError(server, status, null, `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+      },
+    };
   }
 
   private authorization(): string | null {

@@ -1,5 +1,5 @@
 import { PauseError } from '../../../protocol/errors';
-import { httpFailure } from '../httpFailure';
+import { callJson, type JsonServer } from '../jsonHttp';
 import { readDuhError } from './duh';
 
 /** How long one call to the server may take, headers and body. */
@@ -71,35 +71,25 @@ export class QueratorClient {
   }
 
   private async call<T>(path: string, body: object): Promise<T> {
-    let response: Response;
-    let text: string;
-    try {
-      // The deadline covers the body too: a server can send the headers and then go silent.
-      response = await fetch(new URL(path, this.endpoint), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
-      });
-      text = await response.text();
-    } catch (error) {
-      // Every call the agent makes to the server only reads; pauses live in the gateway.
-      throw httpFailure(error, { server: `Querator at ${this.describe()}`, timeoutMs: CALL_TIMEOUT_MS, changes: false });
-    }
-    this.onReply(text);
-    if (response.ok) return parseReply<T>(text, `Querator at ${this.describe()} answered ${path}`);
-    const reply = readDuhError(text);
-    const message = reply?.message ?? text.slice(0, 200);
-    if (/^queue does not exist/.test(message)) throw new PauseError('NotFound', message);
-    throw new PauseError('BackendError', `Querator at ${this.describe()} answered ${path} with ${response.status}: ${message}`);
+    // Every call the agent makes to the server only reads; pauses live in the gateway.
+    const json = await callJson(this.server, 'POST', path, body, { changes: false });
+    if (json === undefined) throw new PauseError('BackendError', `Querator at ${this.describe()} answered ${path} with a body that is not JSON`);
+    return json as T;
   }
-}
 
-function parseReply<T>(text: string, what: string): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new PauseError('BackendError', `${what} with a body that is not JSON`);
+  private get server(): JsonServer {
+    return {
+      server: `Querator at ${this.describe()}`,
+      baseUrl: this.describe(),
+      timeoutMs: CALL_TIMEOUT_MS,
+      onText: this.onReply,
+      // DUH-RPC errors are {code, message}; a missing queue is the one the adapter asks about.
+      failure: (status, _json, text, path) => {
+        const message = readDuhError(text)?.message ?? text.slice(0, 200);
+        if (/^queue does not exist/.test(message)) return new PauseError('NotFound', message);
+        return new PauseError('BackendError', `Querator at ${this.describe()} answered ${path} with ${status}: ${message}`);
+      },
+    };
   }
 }
 
