@@ -10,6 +10,8 @@ export { connectionName } from '../../protocol/connections';
  */
 export function endpointUrl(options?: Parameters<typeof z.url>[0]) {
   return z.url(options).refine((text) => {
+    // zod runs this even when the URL check failed, which has already said why.
+    if (!URL.canParse(text)) return true;
     const url = new URL(text);
     return url.username === '' && url.password === '';
   }, 'no user name or password in the URL: it would show in status output and logs; give credentials the backend\'s own way (an AWS profile, or "auth" with environment variables)');
