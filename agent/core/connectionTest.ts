@@ -38,9 +38,10 @@ export async function testConnection(body: unknown, deps: { log: Logger; home: s
     const more = problems.length > MAX_PROBLEMS ? [`and ${problems.length - MAX_PROBLEMS} more`] : [];
     return { ok: true, resources: resources.length, problems: [...problems.slice(0, MAX_PROBLEMS), ...more] };
   } catch (error) {
+    // The backend's own words ("cannot reach S3 at ..."): the caller knows what it tested.
     const failure = error instanceof PauseError ? error : new PauseError('BackendError', (error as Error).message);
     log.info({ kind: config.kind, code: failure.code, err: failure.message }, 'connection test failed');
-    throw new PauseError(failure.code, `testing connection "${config.name}" failed: ${failure.message}`, failure.details);
+    throw failure;
   } finally {
     clearTimeout(timer);
     await adapter.close().catch(() => undefined);
