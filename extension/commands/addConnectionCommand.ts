@@ -1,4 +1,4 @@
-import { candidateOf, type ConnectionCandidate, type TestConnectionResponse } from '../../protocol/connections';
+import { candidateOf, type ConnectionCandidate, type ConnectionKind, type TestConnectionResponse } from '../../protocol/connections';
 import { connectionNamesIn } from '../config/connectionsEdit';
 import { askConnection, type ConnectionDraft } from './connectionPrompts';
 import type { CommandContext } from './commandUi';
@@ -19,7 +19,7 @@ export interface ConnectionsFileAccess {
  */
 export async function addConnectionCommand(ctx: CommandContext, file: ConnectionsFileAccess): Promise<void> {
   let draft: ConnectionDraft | undefined;
-  let kinds;
+  let kinds: ConnectionKind[];
   try {
     kinds = await ctx.api().connectionKinds();
   } catch (error) {

@@ -50,7 +50,7 @@ function connectionsNode(text: string) {
 }
 
 /** Indentation and line ends as the file already has them (2 spaces and \n for a file without any). */
-export function formattingOf(text: string): FormattingOptions {
+function formattingOf(text: string): FormattingOptions {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const indent = /^([ \t]+)\S/m.exec(text)?.[1] ?? '  ';
   return indent.startsWith('\t') ? { insertSpaces: false, tabSize: 1, eol } : { insertSpaces: true, tabSize: indent.length, eol };
