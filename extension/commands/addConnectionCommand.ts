@@ -23,7 +23,7 @@ export async function addConnectionCommand(ctx: CommandContext, file: Connection
   try {
     kinds = await ctx.api().connectionKinds();
   } catch (error) {
-    await ctx.ui.showError(`Cannot add a connection: ${messageOf(error)}`);
+    await ctx.ui.showError(`Cannot add a connection: ${sentence(error)}`);
     return;
   }
   for (;;) {
@@ -43,14 +43,14 @@ async function testAndAppend(ctx: CommandContext, file: ConnectionsFileAccess, c
   try {
     tested = await ctx.ui.withProgress(`Testing connection "${candidate.name}"...`, () => ctx.api().testConnection({ connection: candidate }));
   } catch (error) {
-    return `Connection "${candidate.name}" was not added: ${messageOf(error)}. Nothing was written to the connections file; Retry to change the answers.`;
+    return `Connection "${candidate.name}" was not added: ${sentence(error)} Nothing was written to the connections file; Retry to change the answers.`;
   }
   try {
     const blocked = file.blocked();
     if (blocked) throw new Error(blocked);
     await file.append(candidate);
   } catch (error) {
-    return `Connection "${candidate.name}" tested fine but was not added: ${messageOf(error)}.`;
+    return `Connection "${candidate.name}" tested fine but was not added: ${sentence(error)}`;
   }
   const found = `${tested.resources} resource${tested.resources === 1 ? '' : 's'}`;
   const problems = tested.problems.length ? ` Some need a look: ${tested.problems.join('; ')}.` : '';
@@ -58,7 +58,8 @@ async function testAndAppend(ctx: CommandContext, file: ConnectionsFileAccess, c
   return null;
 }
 
-/** The reason without its full stop: it goes mid-sentence. */
-function messageOf(error: unknown): string {
-  return oneLine(error).replace(/\.$/, '');
+/** The reason as the end of a sentence: one full stop, unless it ends asking ("is it running?"). */
+function sentence(error: unknown): string {
+  const reason = oneLine(error).replace(/[.\s]+$/, '');
+  return /[?!]$/.test(reason) ? reason : `${reason}.`;
 }

@@ -129,10 +129,11 @@ describe('Add Connection: the command', () => {
   });
 
   it('a refused test that the user does not retry ends with nothing written', async () => {
-    setup = new FakeSetup([new PauseError('BadRequest', 'connection.url: Invalid URL')]);
+    setup = new FakeSetup([new PauseError('BackendUnavailable', 'cannot reach Kafka Connect at http://127.0.0.1:1 (ECONNREFUSED); is it running?')]);
     ui.pick('REST service').type('http://127.0.0.1:1', '', '', 'rest');
     ui.onError(undefined);
     await addConnectionCommand(ctx(), file);
+    assert.equal(ui.of('error')[0]?.text, 'Connection "rest" was not added: cannot reach Kafka Connect at http://127.0.0.1:1 (ECONNREFUSED); is it running? Nothing was written to the connections file; Retry to change the answers.');
     assert.deepEqual(file.appended, []);
     assert.equal(ui.of('info').length, 0);
   });
