@@ -20,5 +20,6 @@ await build({ ...common, entryPoints: ['cli/bin.ts'], outfile: 'dist/cli.js', ba
 // The worker library (package export "./worker"): its npm dependencies stay external, as a library's do.
 await build({ ...common, entryPoints: ['worker/index.ts'], outfile: 'dist/worker.js', packages: 'external' });
 if (process.argv.includes('--extension')) {
-  await build({ ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+  // jsonc-parser's "main" is a UMD wrapper whose require() calls esbuild cannot follow; its ES build bundles.
+  await build({ ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { BulkResponse, PauseResponse, PauseUpstreamResponse, ResourceResponse, ResumeResponse, StopResponse, type BulkOptions, type BulkResult, type PauseApi, type ResourceOptions, type SnapshotOptions } from '../protocol/api';
+import { CONNECTION_TEST_TIMEOUT_MS, ConnectionKindsResponse, TestConnectionResponse, type ConnectionKind, type ConnectionSetupApi, type TestConnectionRequestInput } from '../protocol/connections';
 import { DeployResponse, type DeployRequestInput } from '../protocol/deploy';
 import { ApiErrorBody, PauseError } from '../protocol/errors';
 import { API_PREFIX, OPERATION_HEADER, Snapshot } from '../protocol/messages';
@@ -23,7 +24,7 @@ interface RequestOptions {
  * after `timeoutMs` without an answer; a long operation (pause-all, groups) only after
  * `timeoutMs` without a progress message from the agent, however long it works.
  */
-export class AgentClient implements PauseApi {
+export class AgentClient implements PauseApi, ConnectionSetupApi {
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
@@ -83,6 +84,15 @@ export class AgentClient implements PauseApi {
 
   async deploy(connection: string, request: DeployRequestInput): Promise<DeployResponse> {
     return this.checked(DeployResponse, await this.request('POST', `/connections/${encodeURIComponent(connection)}/deploy`, request));
+  }
+
+  async connectionKinds(): Promise<ConnectionKind[]> {
+    return this.checked(ConnectionKindsResponse, await this.request('GET', '/connection-kinds')).kinds;
+  }
+
+  /** Waits past the agent's own bound on the test, so its BackendTimeout (not ours) says what happened. */
+  async testConnection(request: TestConnectionRequestInput): Promise<TestConnectionResponse> {
+    return this.checked(TestConnectionResponse, await this.request('POST', '/connections/test', request, CONNECTION_TEST_TIMEOUT_MS + 10_000));
   }
 
   async shutdown(): Promise<void> {

@@ -21,6 +21,8 @@ export const Command = {
   restartAgent: 'pipelinePause.restartAgent',
   showAgentLog: 'pipelinePause.showAgentLog',
   openConnectionsFile: 'pipelinePause.openConnectionsFile',
+  /** Ask for a connection, test it through the agent, and only then append it to the connections file. */
+  addConnection: 'pipelinePause.addConnection',
   pauseUpstream: 'pipelinePause.pauseUpstream',
   resumeUpstream: 'pipelinePause.resumeUpstream',
   resumeGroup: 'pipelinePause.resumeGroup',

@@ -10,7 +10,8 @@ import { startAgentCommand } from './commands/agentCommands';
 import type { CommandContext } from './commands/commandUi';
 import { registerCommands } from './commands/registerCommands';
 import { vscodeUi } from './commands/vscodeUi';
-import { prepareConnectionsFile } from './config/connectionsFile';
+import type { ConnectionsFileAccess } from './commands/addConnectionCommand';
+import { appendConnection, prepareConnectionsFile, readConnectionsFile } from './config/connectionsFile';
 import { Command, Setting } from './constants';
 import { LineagePanel } from './lineage/lineagePanel';
 import { PeekDocuments } from './peek/peekDocuments';
@@ -61,9 +62,19 @@ export function activate(context: vscode.ExtensionContext): void {
   }, CLOCK_TICK_MS);
 
   const ctx: CommandContext = { ui: vscodeUi, api: () => session.api(), store: session.store, now: () => new Date(), dataLossWarningMs: warnWithinMs, openLog: () => log.show() };
+  const bundledSchema = context.asAbsolutePath('schemas/connections.schema.json');
   const openConnectionsFile = async () => {
-    await prepareConnectionsFile(paths.connections, context.asAbsolutePath('schemas/connections.schema.json'));
+    await prepareConnectionsFile(paths.connections, bundledSchema);
     await vscode.window.showTextDocument(vscode.Uri.file(paths.connections));
+  };
+  const connectionsFile: ConnectionsFileAccess = {
+    read: () => readConnectionsFile(paths.connections),
+    append: (connection) => appendConnection(paths.connections, bundledSchema, connection),
+    // Writing under unsaved edits would leave the editor's copy and the file at odds.
+    blocked: () =>
+      vscode.workspace.textDocuments.some((document) => document.isDirty && document.uri.fsPath === vscode.Uri.file(paths.connections).fsPath)
+        ? 'the connections file has unsaved changes in an editor; save or revert them, then Retry'
+        : null,
   };
 
   const peeks = new PeekDocuments(ctx, () => session.api());
@@ -83,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): void {
     deployDiagnostics,
     deployLenses,
     vscode.languages.registerCodeLensProvider(SQL_FILES, deployLenses),
-    ...registerCommands(ctx, { agent: session, showLog: () => log.show(), openConnectionsFile, peeks, lineage, deployStatement: (arg) => deployCommand(ctx, deployDiagnostics, (id) => view.reveal(id), arg) }),
+    ...registerCommands(ctx, { agent: session, showLog: () => log.show(), openConnectionsFile, connectionsFile, peeks, lineage, deployStatement: (arg) => deployCommand(ctx, deployDiagnostics, (id) => view.reveal(id), arg) }),
     vscode.window.onDidChangeWindowState((state) => session.setWatching(state.focused)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${Setting.section}.${Setting.dataLossWarningMinutes}`)) render();

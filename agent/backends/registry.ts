@@ -4,6 +4,7 @@ import { ksqlDbBackend } from './ksqldb';
 import { relationalMigratorBackend } from './migrator';
 import { queratorBackend } from './querator';
 import { s3QueueBackend } from './s3queue';
+import type { ConnectionKind } from '../../protocol/connections';
 import type { KindPresentations } from '../../protocol/presentation';
 import type { BackendDefinition } from './types';
 
@@ -18,4 +19,9 @@ export function findBackend(kind: string): BackendDefinition<{ name: string; kin
 /** Every backend's words for its kinds of resource, as the clients get them. */
 export function kindPresentations(): KindPresentations {
   return Object.assign({}, ...BACKENDS.map((backend) => backend.presents)) as KindPresentations;
+}
+
+/** What the editor's Add Connection offers: one kind per backend, with the questions it asks. */
+export function connectionKinds(): ConnectionKind[] {
+  return BACKENDS.map((backend) => ({ kind: backend.kind, ...backend.connects }));
 }

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { PeekResponse } from '../../protocol/peek';
 import type { DeployAction } from '../../protocol/deploy';
 import type { PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../../protocol/commands';
+import type { ConnectionKind } from '../../protocol/connections';
 import type { KindPresentations } from '../../protocol/presentation';
 import type { DeployUnit, PauseDetails, Resource } from '../../protocol/resource';
 
@@ -113,6 +114,8 @@ export interface BackendDefinition<Config extends { name: string; kind: string }
   pauseDetails?: PauseDetailsStore;
   /** How the clients word each kind of resource this backend lists, by resource kind. */
   presents: KindPresentations;
+  /** What the editor's Add Connection asks for one connection of this backend (see ConnectionField). */
+  connects: Omit<ConnectionKind, 'kind'>;
   /** Set by backends whose adapter implements `deploy`: what of a .sql file the editor sends it. */
   deploys?: DeployUnit;
   create(config: Config, context: AdapterContext): BackendAdapter;

@@ -9,11 +9,14 @@ export interface ConnectionConfig {
   [key: string]: unknown;
 }
 
+/** One entry of the connections file, validated by its backend's schema (also what a connection test takes). */
+export const ConnectionEntry = z.discriminatedUnion('kind', BACKENDS.map((b) => b.configSchema) as [z.ZodObject, ...z.ZodObject[]]);
+
 /** The connections file: one entry per backend connection, each validated by its backend's schema. */
 export const ConnectionsFile = z
   .object({
     $schema: z.string().optional(),
-    connections: z.array(z.discriminatedUnion('kind', BACKENDS.map((b) => b.configSchema) as [z.ZodObject, ...z.ZodObject[]])),
+    connections: z.array(ConnectionEntry),
   })
   .strict()
   .superRefine((file, ctx) => {

@@ -2,6 +2,7 @@ import { watchFile, unwatchFile } from 'node:fs';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { BulkResult } from '../../protocol/api';
+import type { TestConnectionResponse } from '../../protocol/connections';
 import type { DeployRequest, DeployResponse } from '../../protocol/deploy';
 import { PauseError } from '../../protocol/errors';
 import type { PauseRequest, ResumeRequest } from '../../protocol/requests';
@@ -9,6 +10,7 @@ import type { Resource } from '../../protocol/resource';
 import { loadConnections } from '../config/connectionsFile';
 import type { Interest } from '../backends/types';
 import type { BulkProgress } from './bulk';
+import { testConnection } from './connectionTest';
 import { Journal } from './journal';
 import { Poller } from './poller';
 import type { Cadence } from './pollSchedule';
@@ -110,6 +112,11 @@ export class AgentCore {
     }
     this.options.log.info({ connections: [...names] }, 'connections loaded');
     this.poller.start(this.service.connectionList());
+  }
+
+  /** Lists a connection that is not in the file yet, once: the editor's Add Connection writes only one that works. */
+  testConnection(body: unknown): Promise<TestConnectionResponse> {
+    return testConnection(body, { log: this.options.log, home: this.options.home });
   }
 
   /** Re-lists the resource's connection so every client sees the change now, then returns it. */

@@ -10,6 +10,7 @@ import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResourceRequest,
 /** How long `GET /snapshot?fresh=true` waits for every connection's listing before it answers. */
 const FRESH_SNAPSHOT_WAIT_MS = 3000;
 import { PeekRequest } from '../../protocol/peek';
+import { connectionKinds } from '../backends/registry';
 import type { AgentCore } from '../core/agentCore';
 import type { BulkProgress } from '../core/bulk';
 import { trackProgress } from '../core/progress';
@@ -90,6 +91,12 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
       return resumed;
     });
     response.json({ results });
+  });
+  api.get('/connection-kinds', (_request, response) => {
+    response.json({ kinds: connectionKinds() });
+  });
+  api.post('/connections/test', async (request, response) => {
+    response.json(await core.testConnection(request.body));
   });
   api.post('/connections/:connection/pause-all', async (request, response) => {
     const body = parseOrBadRequest(PauseRequest, request.body);

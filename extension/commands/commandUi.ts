@@ -1,4 +1,5 @@
 import type { PauseApi } from '../../protocol/api';
+import type { ConnectionSetupApi } from '../../protocol/connections';
 import type { ResourceStore } from '../state/resourceStore';
 
 export interface PickItem<T> {
@@ -12,6 +13,8 @@ export interface InputOptions {
   title: string;
   prompt: string;
   placeHolder?: string;
+  /** The text the box starts with (an answer kept from before, say). */
+  value?: string;
   /** An error message for the text, or undefined when it is acceptable. */
   validate?: (text: string) => string | undefined;
 }
@@ -37,7 +40,7 @@ export interface CommandUi {
 }
 
 /** The part of the agent's API that commands use. */
-export type CommandApi = Pick<PauseApi, 'resource' | 'pause' | 'resume' | 'stop' | 'pauseAll' | 'resumeAll' | 'pauseUpstream' | 'resumeUpstream' | 'resumeGroup' | 'deploy'>;
+export type CommandApi = Pick<PauseApi, 'resource' | 'pause' | 'resume' | 'stop' | 'pauseAll' | 'resumeAll' | 'pauseUpstream' | 'resumeUpstream' | 'resumeGroup' | 'deploy'> & ConnectionSetupApi;
 
 export interface CommandContext {
   ui: CommandUi;

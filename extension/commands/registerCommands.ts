@@ -3,6 +3,7 @@ import { Command, type CommandId } from '../constants';
 import type { LineagePanel } from '../lineage/lineagePanel';
 import type { PeekDocuments } from '../peek/peekDocuments';
 import { isTreeNode, type TreeNode } from '../tree/treeNodes';
+import { addConnectionCommand, type ConnectionsFileAccess } from './addConnectionCommand';
 import { restartAgentCommand, startAgentCommand, type AgentControl } from './agentCommands';
 import type { CommandContext } from './commandUi';
 import { pauseAllCommand, pauseCommand } from './pauseCommands';
@@ -13,7 +14,7 @@ import { stopCommand } from './stopCommand';
 import { pauseUpstreamCommand, resumeGroupCommand, resumeUpstreamCommand } from './upstreamCommands';
 
 /** Binds every command id to its logic; the Record makes the compiler insist on all of them. */
-export function registerCommands(ctx: CommandContext, deps: { agent: AgentControl; showLog: () => void; openConnectionsFile: () => Promise<void>; peeks: PeekDocuments; lineage: LineagePanel; deployStatement: (arg?: unknown) => Promise<void> }): vscode.Disposable[] {
+export function registerCommands(ctx: CommandContext, deps: { agent: AgentControl; showLog: () => void; openConnectionsFile: () => Promise<void>; connectionsFile: ConnectionsFileAccess; peeks: PeekDocuments; lineage: LineagePanel; deployStatement: (arg?: unknown) => Promise<void> }): vscode.Disposable[] {
   // Tree rows pass their node; the palette passes nothing, and keybindings may pass anything.
   const row = (arg: unknown): TreeNode | undefined => (isTreeNode(arg) ? arg : undefined);
   const handlers: Record<CommandId, (arg?: unknown) => Promise<void> | void> = {
@@ -30,6 +31,7 @@ export function registerCommands(ctx: CommandContext, deps: { agent: AgentContro
     [Command.restartAgent]: () => restartAgentCommand(ctx, deps.agent),
     [Command.showAgentLog]: () => deps.showLog(),
     [Command.openConnectionsFile]: () => deps.openConnectionsFile(),
+    [Command.addConnection]: () => addConnectionCommand(ctx, deps.connectionsFile),
     [Command.pauseUpstream]: (arg) => pauseUpstreamCommand(ctx, row(arg)),
     [Command.resumeUpstream]: (arg) => resumeUpstreamCommand(ctx, row(arg)),
     [Command.resumeGroup]: (arg) => resumeGroupCommand(ctx, row(arg)),

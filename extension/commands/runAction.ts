@@ -40,7 +40,8 @@ export function requireAllOk(results: BulkResult[], verb: string): BulkResult[] 
   return results;
 }
 
-function oneLine(error: unknown): string {
+/** An error's message on one line, as notifications show it. */
+export function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\s*\n\s*/g, ' ');
 }

@@ -16,7 +16,7 @@ export const vscodeUi: CommandUi = {
     return (await vscode.window.showQuickPick(toQuickPick(items), { title, matchOnDescription: true, canPickMany: true }))?.map((item) => item.value);
   },
   input(options) {
-    return Promise.resolve(vscode.window.showInputBox({ title: options.title, prompt: options.prompt, placeHolder: options.placeHolder, validateInput: options.validate, ignoreFocusOut: true }));
+    return Promise.resolve(vscode.window.showInputBox({ title: options.title, prompt: options.prompt, placeHolder: options.placeHolder, value: options.value, validateInput: options.validate, ignoreFocusOut: true }));
   },
   async confirm(message, detail, action) {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;

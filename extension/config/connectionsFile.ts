@@ -1,5 +1,8 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { ConnectionCandidate } from '../../protocol/connections';
+import { withConnection } from './connectionsEdit';
 
 /** The schema copy sits beside the connections file, so "$schema" resolves offline and in any editor. */
 export const SCHEMA_COPY_NAME = 'connections.schema.json';
@@ -10,21 +13,26 @@ export const SCHEMA_COPY_NAME = 'connections.schema.json';
  * until edited it shows as unreachable rather than calling anything real.
  */
 export function connectionsTemplate(): string {
-  const file = {
-    $schema: `./${SCHEMA_COPY_NAME}`,
-    connections: [
-      {
-        name: 'example-queue',
-        kind: 's3-queue',
-        description:
-          'Example: one buquet queue per bucket. Replace the bucket and endpoint (leave the endpoint out for AWS). Credentials come from your AWS profile or environment, never from this file. Ctrl+Space lists every field.',
-        buckets: ['my-queue-bucket'],
-        endpoint: 'http://127.0.0.1:9000',
-        region: 'us-east-1',
-      },
-    ],
-  };
-  return `${JSON.stringify(file, null, 2)}\n`;
+  return fileText([
+    {
+      name: 'example-queue',
+      kind: 's3-queue',
+      description:
+        'Example: one buquet queue per bucket. Replace the bucket and endpoint (leave the endpoint out for AWS). Credentials come from your AWS profile or environment, never from this file. Ctrl+Space lists every field.',
+      buckets: ['my-queue-bucket'],
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+    },
+  ]);
+}
+
+/** A connections file that lists nothing yet: where Add Connection starts without a file. */
+export function emptyConnectionsFile(): string {
+  return fileText([]);
+}
+
+function fileText(connections: object[]): string {
+  return `${JSON.stringify({ $schema: `./${SCHEMA_COPY_NAME}`, connections }, null, 2)}\n`;
 }
 
 /**
@@ -38,6 +46,31 @@ export async function prepareConnectionsFile(path: string, bundledSchema: string
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+  await copySchema(path, bundledSchema);
+}
+
+/** The connections file's text, or null when there is none yet. */
+export async function readConnectionsFile(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/**
+ * Appends one connection to the file, keeping the rest of it (connectionsEdit.ts). The write is
+ * atomic (a rename), so the agent, which watches the file, never reads half of it.
+ */
+export async function appendConnection(path: string, bundledSchema: string, connection: ConnectionCandidate): Promise<void> {
+  const text = withConnection(await readConnectionsFile(path), connection, { empty: emptyConnectionsFile(), example: connectionsTemplate() });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(path, text, { mode: 0o600 });
+  await copySchema(path, bundledSchema);
+}
+
+async function copySchema(path: string, bundledSchema: string): Promise<void> {
   try {
     await copyFile(bundledSchema, join(dirname(path), SCHEMA_COPY_NAME));
   } catch (error) {

@@ -24,6 +24,11 @@ export const exampleBackend: BackendDefinition<ExampleConfig> = {
   presents: {
     widget: { title: 'Example widget', heading: 'Widget', pending: 'Sprockets waiting', inFlight: 'Sprockets turning', oldest: 'Oldest sprocket', backlogInDescription: 'sprockets', listedOnly: null, confirmPause: null, stopEffect: null },
   },
+  connects: {
+    title: 'Example shop',
+    detail: 'The widgets of one shop.',
+    fields: [{ path: ['widgets'], input: 'list', label: 'Widgets', prompt: 'The widget names, comma-separated.', optional: false }],
+  },
   create: (config) => {
     const paused = new Map<string, PauseDetails>();
     const observe = (name: string) => ({ ...blankResource(config.name, name, 'widget', CAPABILITIES), state: paused.has(name) ? ('paused' as const) : ('running' as const), pause: paused.get(name) ?? null, backlog: { pending: 7, inFlight: 2, oldestPendingAt: null, dataLossAt: null } });

@@ -1,3 +1,4 @@
+import { urlField } from '../connectionFields';
 import type { BackendDefinition } from '../types';
 import { RELATIONAL_MIGRATOR_KIND, RelationalMigratorAdapter } from './adapter';
 import { RelationalMigratorConfig } from './config';
@@ -25,5 +26,13 @@ export const relationalMigratorBackend: BackendDefinition<RelationalMigratorConf
     } },
   // The Migrator keeps no pause details: who paused, why and until when live in the journal.
   pauseDetails: 'agent',
+  connects: {
+    title: 'Relational Migrator',
+    detail: 'The sync jobs of one Relational Migrator; Kafka-backed jobs can pause.',
+    fields: [
+      urlField('Relational Migrator URL', 'http://127.0.0.1:8278'),
+      { path: ['cdcRetention'], input: 'text', label: 'CDC retention', prompt: "Optional: how long the source database keeps its change log, e.g. 72h or 3d: a paused job's deadline. Leave empty if unknown.", placeholder: '72h', optional: true },
+    ],
+  },
   create: (config, context) => new RelationalMigratorAdapter(config, context),
 };

@@ -59,7 +59,8 @@ export class FakeUi implements CommandUi {
 
   async input(options: InputOptions): Promise<string | undefined> {
     for (;;) {
-      const answer = this.next(this.inputs, 'input', options.title);
+      // The box's starting text is recorded as the detail: a retry keeps what was typed.
+      const answer = this.next(this.inputs, 'input', options.title, undefined, options.value);
       if (answer === undefined) return undefined;
       const problem = options.validate?.(answer);
       if (!problem) return answer;

@@ -102,9 +102,33 @@ describe('package.json contributions', () => {
   it('has welcome content for starting and no connections; an unreachable agent is a row with Start Agent', () => {
     const whens = manifest.contributes.viewsWelcome.map((w: { when: string }) => w.when);
     assert.deepEqual(whens, [`${ContextKey.agentState} == starting`, `${ContextKey.agentState} == connected && !${ContextKey.hasConnections}`]);
+    assert.match(manifest.contributes.viewsWelcome[1].contents, /command:pipelinePause\.addConnection/);
     assert.match(manifest.contributes.viewsWelcome[1].contents, /command:pipelinePause\.openConnectionsFile/);
     assert.deepEqual(inline(agentDownItem('no agent').contextValue), [Command.startAgent, Command.showAgentLog]);
     assert.deepEqual(inline(rowOf(makeResource('q/a'), NOW).contextValue).includes(Command.startAgent), false);
+  });
+
+  it('offers Add Connection in the view title and the palette once the agent is connected', () => {
+    const title: MenuEntry[] = manifest.contributes.menus['view/title'];
+    assert.equal(title.find((e) => e.command === Command.addConnection)?.when, `view == ${VIEW_ID} && ${ContextKey.agentState} == connected`);
+    const palette: MenuEntry[] = manifest.contributes.menus.commandPalette;
+    assert.equal(palette.find((e) => e.command === Command.addConnection)?.when, `${ContextKey.agentState} == connected`);
+  });
+
+  it('links only commands that exist from the welcome view and the walkthrough, and ships its media', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    const steps: Array<{ description: string; media: { markdown: string }; completionEvents: string[] }> = walkthrough.steps;
+    const texts = [...manifest.contributes.viewsWelcome.map((w: { contents: string }) => w.contents), ...steps.map((s) => s.description)];
+    const commands = new Set([...Object.values(Command), 'workbench.view.extension.pipelinePause']);
+    for (const linked of texts.join('\n').match(/command:[\w.]+/g) ?? []) assert.ok(commands.has(linked.slice('command:'.length)), `${linked} is a command`);
+    for (const step of steps) {
+      assert.ok(existsSync(join(root, step.media.markdown)), `${step.media.markdown} exists`);
+      assert.ok(step.media.markdown.startsWith('media/'), 'media/ is packaged (.vscodeignore)');
+      for (const event of step.completionEvents) {
+        const command = /^onCommand:(.+)$/.exec(event)?.[1];
+        if (command) assert.ok(commands.has(command), `${event} names a command`);
+      }
+    }
   });
 
   it('validates connections files against the shipped schema and ships what it references', () => {

@@ -166,6 +166,25 @@ export class TreeView {
     );
   }
 
+  /**
+   * Clicks an action of the view's title bar by its title, e.g. "Add Connection...". A container
+   * with one view shows them in the side bar's title instead, and only while the mouse is over it.
+   */
+  async clickTitleAction(title: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    const sidebar = this.page.locator('.part.sidebar');
+    const button = sidebar.locator(`.title-actions .action-label[aria-label="${cssEscape(title)}"], .pane-header .actions .action-label[aria-label="${cssEscape(title)}"]`).filter({ visible: true }).first();
+    await waitUntil(
+      `title action ${JSON.stringify(title)} of view ${JSON.stringify(this.name)}`,
+      async () => {
+        await sidebar.locator('.composite.title, .pane-header').first().hover().catch(() => undefined);
+        return (await button.count()) > 0 ? true : undefined;
+      },
+      async () => `title actions ${list(await sidebar.locator('.title-actions .action-label, .pane-header .actions .action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? '')))}`,
+      timeoutMs,
+    );
+    await button.click();
+  }
+
   /** Clicks a button or link of the welcome content, e.g. "[Start agent](command:...)". */
   async clickWelcomeButton(text: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
     const target = this.pane
