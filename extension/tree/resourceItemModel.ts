@@ -2,12 +2,13 @@ import { shortDuration } from '../../protocol/duration';
 import type { ConnectionStatus, Resource, ResourceState } from '../../protocol/resource';
 import { formatPending, isTroubled } from '../../protocol/resource';
 import { ItemToken } from '../constants';
-import { autoResumeAt, dataLossDeadline, DEFAULT_DATA_LOSS_WARNING_MS, hasOutputTopics, hasPauses, isHeld, isPausable, isPaused, isResumable, isStoppable, stateLabel } from '../state/resourcePredicates';
+import { autoResumeAt, dataLossDeadline, DEFAULT_DATA_LOSS_WARNING_MS, hasOutputTopics, hasPauses, isHeld, isPausable, isPaused, isResumable, isStoppable } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
 import type { KindPresentation } from '../../protocol/presentation';
 import { timeLeft } from '../text/timeLeft';
 import { resourceTooltip } from './resourceTooltip';
 import { groupPause, type PauseGroupView, type UpstreamFacts } from '../state/pauseGroups';
+import { stateWords } from '../../format/stateWords';
 
 /** A codicon id and an optional theme color id; the adapter turns them into ThemeIcon/ThemeColor. */
 export interface ItemIcon {
@@ -59,7 +60,7 @@ export function resourceItem(resource: Resource, words: KindPresentation, now: D
 
 /** "paused · auto-resume in 25m": the state, and when it ends by itself. */
 export function resourceDescription(resource: Resource, words: KindPresentation, now: Date): string {
-  const parts = [stateLabel(resource.state) + qualifier(resource, words)];
+  const parts = [stateWords(resource.state) + qualifier(resource, words)];
   const resumeAt = autoResumeAt(resource);
   if (resumeAt) {
     const delta = resumeAt.getTime() - now.getTime();
