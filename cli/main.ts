@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import type { BulkOptions, PauseApi } from '../protocol/api';
 import { describeDeploy } from '../protocol/deploy';
 import { PauseError } from '../protocol/errors';
@@ -20,6 +20,7 @@ import { progressOnStderr, type ProgressOutput } from './progress';
 import { PeekRequest } from '../protocol/peek';
 import { printable, printableData } from '../protocol/printable';
 import { colourPaint, wantsColour } from './colour';
+import { COMPLETE_COMMAND, completionScript, completionWords, SHELLS, type Shell } from './completion';
 
 interface GlobalOptions {
   home?: string;
@@ -286,6 +287,22 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .option('--exit-when-idle <duration>', 'exit after this long with no client, no request and no auto-resume pending (e.g. 10m); default: run until stopped')
     .action(async (options: AgentFlags) => {
       await runAgent(paths(), options);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script (commands, flags, and resource addresses asked of the agent)')
+    .addArgument(new Argument('<shell>').choices(SHELLS))
+    .addHelpText('after', examples(['source <(pipeline-pause completion bash)   # in ~/.bashrc', 'source <(pipeline-pause completion zsh)    # in ~/.zshrc', 'pipeline-pause completion fish > ~/.config/fish/completions/pipeline-pause.fish']))
+    .action((shell: Shell) => out(completionScript(shell, program).trimEnd()));
+
+  // What the completion scripts ask for addresses: one per line, or nothing (never an error).
+  program
+    .command(COMPLETE_COMMAND, { hidden: true })
+    .argument('<what>', 'resources | connections')
+    .action(async (what: string) => {
+      const words = await completionWords(what, () => withApi((api) => api.snapshot()));
+      if (words.length) out(words.join('\n'));
     });
 
   try {
