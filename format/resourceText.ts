@@ -15,7 +15,7 @@ import { PLAIN, stateHeadline, stateTone, stateWords, type Paint } from './state
  * `paint` marks states, failures and warnings (colour on a terminal); the text is the same without it.
  */
 export function formatStatus(resource: Resource, words: KindPresentation, now = new Date(), paint: Paint = PLAIN): string {
-  const lines = [`${words.heading}: ${resource.id}`, `Status: ${statusWord(resource, paint)}`];
+  const lines = [`${words.heading}: ${resource.id}${resource.label ? ` (${singleLine(resource.label)})` : ''}`, `Status: ${statusWord(resource, paint)}`];
   if (resource.pause) lines.push(...pauseLines(resource.pause, now));
   if (resource.pauseGroup) lines.push(`Group: ${resource.pauseGroup.name} (resume with: pipeline-pause resume-upstream ${resource.pauseGroup.target})`);
   lines.push(...holdLines(resource, now));
@@ -154,7 +154,8 @@ function workerAge(worker: WorkerInfo, now: Date): string {
 
 function summary(resource: Resource, now: Date): string {
   if (resource.lastError && resource.state === 'unknown') return resource.lastError;
-  const parts: string[] = [];
+  // The label leads: the RESOURCE column holds the address, which for some kinds is an opaque id.
+  const parts: string[] = resource.label ? [singleLine(resource.label)] : [];
   if (resource.pause) {
     parts.push(`by ${singleLine(resource.pause.pausedBy)}${resource.pause.reason ? `: ${singleLine(resource.pause.reason)}` : ''}`);
     if (resource.pause.resumeAt) parts.push(`auto-resume ${describeAutoResume(resource.pause, now)}`);
