@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { run } from '../../cli/main';
 import { agentPaths } from '../../protocol/paths';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
+import { bashCompletionProgram } from '../support/bashCompletion';
 import { RelationalMigratorStandIn } from '../standins/migrator/migratorStandIn';
 
 const ROOT = resolve(__dirname, '../..');
@@ -52,10 +53,9 @@ describe('shell completion of addresses, asked of the agent', function () {
 
   /** What bash offers for the words after the program name, and how long it took. */
   async function complete(words: string[]): Promise<{ offered: string[]; ms: number }> {
-    const quoted = [program, ...words].map((w) => `'${w}'`).join(' ');
     const started = Date.now();
     // Asynchronously: the agent answering the completion runs in this process.
-    const { stdout } = await promisify(execFile)('bash', ['-c', `source '${script}'\nCOMP_WORDS=(${quoted}); COMP_CWORD=${words.length}\n_pipeline_pause\nprintf '%s\\n' "\${COMPREPLY[@]}"`]);
+    const { stdout } = await promisify(execFile)('bash', ['-c', bashCompletionProgram(script, [program, ...words])]);
     return { offered: stdout.split('\n').filter(Boolean), ms: Date.now() - started };
   }
 

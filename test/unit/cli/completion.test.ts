@@ -7,6 +7,7 @@ import { completionWords } from '../../../cli/completion';
 import { run } from '../../../cli/main';
 import type { Snapshot } from '../../../protocol/messages';
 import { makeConnection, makeResource, NOW } from '../extension/fixtures';
+import { bashCompletionProgram } from '../../support/bashCompletion';
 
 async function script(shell: string): Promise<string> {
   const out: string[] = [];
@@ -38,10 +39,8 @@ describe('cli/completion: scripts generated from the command definitions', () =>
 
   /** What bash offers for `line` (the cursor at its end), as the completion function fills COMPREPLY. */
   function complete(line: string): string[] {
-    const words = line.split(' ');
-    const quoted = words.map((w, i) => (i === 0 ? `'${fakeCli}'` : `'${w}'`)).join(' ');
-    const program = `source '${bashScript}'\nCOMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}\n_pipeline_pause\nprintf '%s\\n' "\${COMPREPLY[@]}"`;
-    const result = spawnSync('bash', ['-c', program], { encoding: 'utf8' });
+    const [, ...words] = line.split(' ');
+    const result = spawnSync('bash', ['-c', bashCompletionProgram(bashScript, [fakeCli, ...words])], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stderr, '');
     return result.stdout.split('\n').filter(Boolean);
