@@ -10,5 +10,5 @@ run(args).then((code) => {
   process.exitCode = code;
   // A completion answers within its timeout even while a backend is still being asked: the shell
   // must not wait for that request to end.
-  if (args[0] === COMPLETE_COMMAND || args.includes(COMPLETE_COMMAND)) process.exit(code);
+  if (args.includes(COMPLETE_COMMAND)) process.exit(code);
 });

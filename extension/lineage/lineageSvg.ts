@@ -1,5 +1,5 @@
 import type { LineageEdge, LineageGraph, LineageNode } from '../../protocol/lineage';
-import type { Resource } from '../../protocol/resource';
+import { displayName, type Resource } from '../../protocol/resource';
 import { isHeld, isPaused } from '../state/resourcePredicates';
 import { timeLeft } from '../text/timeLeft';
 import type { KindPresentation } from '../../protocol/presentation';
@@ -75,7 +75,7 @@ function nodeMarkup(node: LineageNode, at: Placed, options: LineageSvgOptions): 
   const deadline = deadlineText(resource, options.now);
   const words = options.words(resource.kind);
   const lines = [
-    `<text class="name" x="10" y="20">${escape(clip(resource.name, 24))}</text>`,
+    `<text class="name" x="10" y="20">${escape(clip(displayName(resource), 24))}</text>`,
     `<text class="kind" x="10" y="36">${escape(words.title)} · ${escape(resource.connection)}</text>`,
     `<text class="state" x="10" y="54">${escape(stateWords(resource.state))}</text>`,
     deadline ? `<text class="deadline" x="10" y="71">${escape(deadline)}</text>` : '',
