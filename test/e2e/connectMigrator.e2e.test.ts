@@ -218,7 +218,7 @@ describe('extension in code-server: Kafka Connect connectors and Relational Migr
   it("inline Pause on a sync job asks with the Migrator's warning and the deadline; after Pause CDC the tree, tooltip and status bar count down and warn", async () => {
     await view.clickInlineAction(cdcRow, 'Pause');
     const message = await workbench.dialog.message();
-    assert.ok(message.startsWith(`Pause CDC of sync job ${cdcRow}?\nYou must resume the sync job within your source database's CDC retention period to ensure no events are lost.`), message);
+    assert.ok(message.startsWith(`Pause CDC of ${cdcRow}?\nYou must resume the sync job within your source database's CDC retention period to ensure no events are lost.`), message);
     assert.match(message, /With this connection's CDC retention period, resume before \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(in (49|50) minutes\)\./);
     assert.deepEqual((await workbench.dialog.buttons()).sort(), ['Cancel', 'Pause CDC']);
     await screenshot('07-migrator-confirmation');

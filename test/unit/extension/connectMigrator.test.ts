@@ -144,7 +144,7 @@ describe('extension: Kafka Connect connectors and Relational Migrator sync jobs'
       assert.deepEqual(harness.agent.requestsTo(/pause$/), [], 'declined: nothing sent');
       await pauseCommand(ctx, row('migrator/job-1'), 'plain');
       const [first] = ui.of('confirm');
-      assert.equal(first.text, 'Pause CDC of sync job job-1?');
+      assert.equal(first.text, 'Pause CDC of job-1?');
       assert.ok(first.detail?.startsWith(`${MIGRATOR_PAUSE_WARNING}\n\nWith this connection's CDC retention period, resume before `), first.detail);
       assert.match(first.detail ?? '', /\(in 72 hours\)\.$/);
       assert.equal(harness.agent.requestsTo(/POST \/resources\/migrator\/job-1\/pause$/).length, 1);
