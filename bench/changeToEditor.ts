@@ -15,7 +15,7 @@ import { summarize } from './stats';
  * (a) a websocket client of the agent hears of it and (b) the status bar of a real editor
  * (code-server in Chromium, the packaged extension and the agent it started) shows or hides
  * "1 paused". Both are measured on the same changes in one run, so the editor's extra delay is
- * the difference per change. Needs `bash test/e2e/setup/install-editor.sh` once.
+ * the difference per change. Needs `bash scripts/install-editor.sh` once.
  *   npx tsx bench/changeToEditor.ts [trials, default 10] [--poll seconds, default 1]
  */
 const STATUS_TEXT = '1 paused';

@@ -91,7 +91,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .description('every resource of every connection')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const snapshot = await withApi((api) => api.snapshot());
+      const snapshot = await withApi((api) => api.snapshot({ fresh: true }));
       if (options.json) out(JSON.stringify(snapshot, null, 2));
       else human(formatList(shown(snapshot), new Date(), paint));
     });

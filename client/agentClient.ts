@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { BulkResponse, PauseResponse, PauseUpstreamResponse, ResourceResponse, ResumeResponse, StopResponse, type BulkOptions, type BulkResult, type PauseApi, type ResourceOptions } from '../protocol/api';
+import { BulkResponse, PauseResponse, PauseUpstreamResponse, ResourceResponse, ResumeResponse, StopResponse, type BulkOptions, type BulkResult, type PauseApi, type ResourceOptions, type SnapshotOptions } from '../protocol/api';
 import { DeployResponse, type DeployRequestInput } from '../protocol/deploy';
 import { ApiErrorBody, PauseError } from '../protocol/errors';
 import { API_PREFIX, OPERATION_HEADER, Snapshot } from '../protocol/messages';
@@ -34,8 +34,8 @@ export class AgentClient implements PauseApi {
     return (await this.request('GET', '/health', undefined, timeoutMs)) as { version: string; pid: number };
   }
 
-  async snapshot(): Promise<Snapshot> {
-    return this.checked(Snapshot, await this.request('GET', '/snapshot'));
+  async snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
+    return this.checked(Snapshot, await this.request('GET', options.fresh ? '/snapshot?fresh=true' : '/snapshot'));
   }
 
   async resource(id: string, options: ResourceOptions = {}): Promise<Resource> {

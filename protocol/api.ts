@@ -39,6 +39,11 @@ export interface BulkOptions {
   onProgress?(counts: BulkCounts): void;
 }
 
+export interface SnapshotOptions {
+  /** List every connection now rather than answer the last listings (an idle agent lists once a minute). */
+  fresh?: boolean;
+}
+
 export interface ResourceOptions {
   /** Count the backlog exactly (every page of an S3 queue's `ready/`), not only its first 1,000. */
   exact?: boolean;
@@ -46,7 +51,7 @@ export interface ResourceOptions {
 
 /** What a client can ask, whether it talks to a running agent or works in-process. */
 export interface PauseApi {
-  snapshot(): Promise<Snapshot>;
+  snapshot(options?: SnapshotOptions): Promise<Snapshot>;
   resource(id: string, options?: ResourceOptions): Promise<z.infer<typeof Resource>>;
   pause(id: string, request: PauseRequestInput): Promise<PauseResponse>;
   resume(id: string, request: ResumeRequestInput): Promise<ResumeResponse>;

@@ -79,10 +79,14 @@ export type StopRequestInput = z.input<typeof StopRequest>;
 export type StopRequest = z.output<typeof StopRequest>;
 
 /** Query of GET /resources/:connection/:name: `exact=true` counts the whole backlog where a listing counts a capped part. */
-export const ResourceRequest = z
-  .object({ exact: z.enum(['true', 'false']).transform((value) => value === 'true').optional() })
-  .strict();
+/** A yes/no query parameter: `?exact=true`. */
+const queryFlag = z.enum(['true', 'false']).transform((value) => value === 'true').optional();
+
+export const ResourceRequest = z.object({ exact: queryFlag }).strict();
 export type ResourceRequest = z.output<typeof ResourceRequest>;
+
+/** `fresh`: list every connection now (within a short wait) rather than answer the last listing. */
+export const SnapshotRequest = z.object({ fresh: queryFlag }).strict();
 
 /** One line from a zod failure, for CLI output and HTTP 400 bodies. */
 export function describeIssues(error: z.ZodError): string {

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PROJECT_ROOT, sandboxDir } from './paths';
-import { DEMO_BUCKET, sandboxConnectionsFile, sandboxDown, sandboxUp } from './sandbox';
+import { PROJECT_ROOT } from './paths';
+import { DEMO_BUCKET, sandboxDown, sandboxEnvironment, sandboxUp } from './sandbox';
 import { awsEnvironment, buquetEnvironment, parseServiceList, readServices } from './services';
 import { createStore } from '../buquet/client';
 import { READY_PREFIX } from '../buquet/layout';
@@ -52,17 +52,7 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
     case 'env': {
       const services = readServices();
       if (!services) throw new Error('the sandbox is not running; start it with `npm run sandbox:up`');
-      const environment = {
-        ...awsEnvironment(services.s3),
-        PIPELINE_PAUSE_SANDBOX: sandboxDir(),
-        PIPELINE_PAUSE_HOME: join(sandboxDir(), 'home'),
-        PIPELINE_PAUSE_CONNECTIONS: sandboxConnectionsFile(),
-        ...(services.kafka ? { PIPELINE_PAUSE_KAFKA_BOOTSTRAP: services.kafka.bootstrap } : {}),
-        ...(services.connect ? { PIPELINE_PAUSE_CONNECT_URL: services.connect.url } : {}),
-        ...(services.querator ? { PIPELINE_PAUSE_QUERATOR_ENDPOINT: services.querator.endpoint } : {}),
-        ...(services.flink ? { PIPELINE_PAUSE_FLINK_URL: services.flink.restUrl, PIPELINE_PAUSE_FLINK_GATEWAY_URL: services.flink.gatewayUrl } : {}),
-      };
-      for (const [key, value] of Object.entries(environment)) console.log(`export ${key}=${value}`);
+      for (const [key, value] of Object.entries(sandboxEnvironment(services))) console.log(`export ${key}=${value}`);
       return;
     }
     default:

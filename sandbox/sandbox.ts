@@ -10,7 +10,7 @@ import { ensurePythonEnv } from './python';
 import { launchFlink, stopFlink } from './flink';
 import { launchQuerator, stopQuerator } from './querator';
 import { createQueueBucket, startS3Server } from './s3Server';
-import { readServices, servicesFile, writeServices, type ConnectService, type FlinkService, type KafkaService, type OptionalService, type QueratorService, type S3Service, type Services } from './services';
+import { awsEnvironment, readServices, servicesFile, writeServices, type ConnectService, type FlinkService, type KafkaService, type OptionalService, type QueratorService, type S3Service, type Services } from './services';
 
 export const DEMO_BUCKET = 'demo-queue';
 export const SANDBOX_CONNECTION = 'sandbox';
@@ -179,6 +179,20 @@ export async function sandboxDown(dir = sandboxDir(), log: Log = console.error):
 }
 
 /** A connections file for the agent and CLI that points at the sandbox through an AWS profile. */
+/** What a shell needs to reach the sandbox: its AWS profile, the agent's home and connections, each service's address. */
+export function sandboxEnvironment(services: Services, dir = sandboxDir()): Record<string, string> {
+  return {
+    ...awsEnvironment(services.s3),
+    PIPELINE_PAUSE_SANDBOX: dir,
+    PIPELINE_PAUSE_HOME: join(dir, 'home'),
+    PIPELINE_PAUSE_CONNECTIONS: sandboxConnectionsFile(dir),
+    ...(services.kafka ? { PIPELINE_PAUSE_KAFKA_BOOTSTRAP: services.kafka.bootstrap } : {}),
+    ...(services.connect ? { PIPELINE_PAUSE_CONNECT_URL: services.connect.url } : {}),
+    ...(services.querator ? { PIPELINE_PAUSE_QUERATOR_ENDPOINT: services.querator.endpoint } : {}),
+    ...(services.flink ? { PIPELINE_PAUSE_FLINK_URL: services.flink.restUrl, PIPELINE_PAUSE_FLINK_GATEWAY_URL: services.flink.gatewayUrl } : {}),
+  };
+}
+
 export function sandboxConnectionsFile(dir = sandboxDir()): string {
   return join(dir, 'connections.json');
 }

@@ -35,32 +35,27 @@ apt_install() {
   fi
 }
 
-# require_tools [tests]: Node, npm and Python always; for the tests also a JDK >= 17 and Maven
-# (the Kafka test bed, installed from Debian when missing) and Go (Querator is built from its
-# module; Debian's Go is too old for it, so Go must come with the machine).
+# require_tools: Node, npm, Python, a JDK >= 17 and Maven (Kafka, Connect and Flink, installed
+# from Debian when missing) and Go (Querator is built from its module; Debian's Go is too old
+# for it, so Go must come with the machine). The demo and the tests run all of them.
 require_tools() {
-  if [[ "${1:-}" == tests ]]; then
-    local packages=()
-    command -v java >/dev/null || packages+=(default-jdk-headless)
-    command -v mvn >/dev/null || packages+=(maven)
-    ((${#packages[@]} == 0)) || apt_install "${packages[@]}"
-  fi
+  local packages=()
+  command -v java >/dev/null || packages+=(default-jdk-headless)
+  command -v mvn >/dev/null || packages+=(maven)
+  ((${#packages[@]} == 0)) || apt_install "${packages[@]}"
   local missing=()
-  local tools=(node npm python3)
-  [[ "${1:-}" == tests ]] && tools+=(java mvn go)
+  local tools=(node npm python3 java mvn go)
   for tool in "${tools[@]}"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
   if ((${#missing[@]})); then
-    echo "missing tools: ${missing[*]} (install Node.js >= 20.19, Python >= 3.11, and for the tests Go >= 1.24.4; a JDK and Maven come from Debian's packages)" >&2
+    echo "missing tools: ${missing[*]} (install Node.js >= 20.19, Python >= 3.11, and Go >= 1.24.4; a JDK and Maven come from Debian's packages)" >&2
     exit 1
   fi
   python3 -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
     echo "Python >= 3.11 with the venv module is needed (buquet 0.1.0 has wheels for 3.11+)" >&2
     exit 1
   }
-  if [[ "${1:-}" == tests ]]; then
-    go version | awk '{ v = substr($3, 3); split(v, p, "."); exit !(p[1] > 1 || (p[1] == 1 && (p[2] > 24 || (p[2] == 24 && p[3] >= 4)))) }' || {
-      echo "Go >= 1.24.4 is needed to build Querator; found $(go version)" >&2
-      exit 1
-    }
-  fi
+  go version | awk '{ v = substr($3, 3); split(v, p, "."); exit !(p[1] > 1 || (p[1] == 1 && (p[2] > 24 || (p[2] == 24 && p[3] >= 4)))) }' || {
+    echo "Go >= 1.24.4 is needed to build Querator; found $(go version)" >&2
+    exit 1
+  }
 }

@@ -1,10 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { DeployRequest } from '../../protocol/deploy';
 import { HTTP_STATUS, PauseError } from '../../protocol/errors';
 import { API_PREFIX, OPERATION_HEADER, type ProgressAction, type Snapshot } from '../../protocol/messages';
-import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResourceRequest, ResumeRequest, StopRequest } from '../../protocol/requests';
+import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResourceRequest, ResumeRequest, SnapshotRequest, StopRequest } from '../../protocol/requests';
+
+/** How long `GET /snapshot?fresh=true` waits for every connection's listing before it answers. */
+const FRESH_SNAPSHOT_WAIT_MS = 3000;
 import { PeekRequest } from '../../protocol/peek';
 import type { AgentCore } from '../core/agentCore';
 import type { BulkProgress } from '../core/bulk';
@@ -34,7 +38,10 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
   api.get('/health', (_request, response) => {
     response.json({ ok: true, ...options.snapshot().agent });
   });
-  api.get('/snapshot', (_request, response) => {
+  api.get('/snapshot', async (request, response) => {
+    // A CLI `list` wants what is true now, not an idle agent's listing of up to a minute ago; a
+    // connection slower than the wait keeps its last listing (and its slow or failing status).
+    if (parseOrBadRequest(SnapshotRequest, request.query).fresh) await Promise.race([core.refreshAll().catch(() => undefined), sleep(FRESH_SNAPSHOT_WAIT_MS, undefined, { ref: false })]);
     response.json(options.snapshot());
   });
   api.get('/resources/:connection/:name', async (request, response) => {

@@ -109,6 +109,20 @@ describe('agent process: interest-driven polling and the idle exit (real S3 serv
     assert.equal((await pollListings()).watched, 0);
   });
 
+  it('answers `list` with what is true now, though with no client it lists only once a minute', async () => {
+    startAgent();
+    await agentInfo();
+    await waitFor('the first listing', async () => ((await pollListings()).idle >= 1 ? true : undefined));
+    const listed = async () => (await cli(home, ['list'], { useAgent: true })).stdout;
+    assert.match(await listed(), new RegExp(`^local/${bucket}\\s+s3-queue\\s+RUNNING`, 'm'));
+    // Behind the agent's back, as another teammate's CLI would do it.
+    assert.equal((await cli(home, ['pause', `local/${bucket}`, '--reason', 'elsewhere'])).code, 0);
+    assert.match(await listed(), new RegExp(`^local/${bucket}\\s+s3-queue\\s+PAUSED`, 'm'), 'the pause shows in the next list, not a minute later');
+    const { port, token } = await agentInfo();
+    const bad = await fetch(`http://127.0.0.1:${port}/api/v1/snapshot?fresh=yes`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(bad.status, 400);
+  });
+
   it('exits with code 0 when idle, removes agent.json and says why', async () => {
     startAgent('--exit-when-idle', '2s');
     await agentInfo();
