@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import type { BulkOptions, PauseApi } from '../protocol/api';
 import { describeDeploy } from '../protocol/deploy';
 import { PauseError } from '../protocol/errors';
@@ -14,11 +14,13 @@ import { startAgent } from '../agent/main';
 import { kindPresentations } from '../agent/backends/registry';
 import { presentationOf } from '../protocol/presentation';
 import { DirectApi } from './directApi';
-import { formatBulk, formatGroupPause, formatList, formatPaused, formatStatus, formatWorkers } from '../format/resourceText';
+import { formatBulk, formatGroupPause, formatList, formatPaused, formatResumed, formatStatus, formatWorkers } from '../format/resourceText';
 import { formatPeek } from '../format/peekText';
 import { progressOnStderr, type ProgressOutput } from './progress';
 import { PeekRequest } from '../protocol/peek';
-import { printable } from '../protocol/printable';
+import { printable, printableData } from '../protocol/printable';
+import { colourPaint, wantsColour } from './colour';
+import { COMPLETE_COMMAND, completionScript, completionWords, SHELLS, type Shell } from './completion';
 
 interface GlobalOptions {
   home?: string;
@@ -32,6 +34,8 @@ const USAGE_CODES = new Set(['BadRequest', 'NotFound']);
 export interface CliIo extends ProgressOutput {
   out(text: string): void;
   err(text: string): void;
+  /** Whether each stream may get colour (cli/colour.ts); absent: none. */
+  colour?: { out: boolean; err: boolean };
 }
 
 const PROCESS_IO: CliIo = {
@@ -39,12 +43,18 @@ const PROCESS_IO: CliIo = {
   err: (text) => process.stderr.write(`${text}\n`),
   // Only a terminal can rewrite a line; a pipe or a file gets whole lines (progress.ts).
   ...(process.stderr.isTTY ? { line: (text: string | null) => process.stderr.write(text === null ? '\n' : `\r\u001b[2K${text}`) } : {}),
+  colour: { out: wantsColour(process.stdout), err: wantsColour(process.stderr) },
 };
 
 export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
   // Names, reasons and errors come from backends and other users: nothing reaches the terminal raw.
   const out = (text: string) => io.out(printable(text));
   const err = (text: string) => io.err(printable(text));
+  // Human output is put together from data made printable first (`shown`), so that the colour
+  // marks added on a terminal survive; --json output never gets colour.
+  const paint = colourPaint(io.colour?.out ?? false);
+  const human = (text: string) => io.out(text);
+  const shown = printableData;
   const program = new Command('pipeline-pause')
     .description('Pause and resume the stages of your data pipelines.')
     .version(VERSION)
@@ -82,7 +92,8 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const snapshot = await withApi((api) => api.snapshot({ fresh: true }));
-      out(options.json ? JSON.stringify(snapshot, null, 2) : formatList(snapshot));
+      if (options.json) out(JSON.stringify(snapshot, null, 2));
+      else human(formatList(shown(snapshot), new Date(), paint));
     });
 
   program
@@ -94,7 +105,8 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .addHelpText('after', examples(['pipeline-pause status local/orders', 'pipeline-pause status local/orders --exact   # count every pending task', 'pipeline-pause status flink/totals --json']))
     .action(async (target: string | undefined, options: { exact?: boolean; json?: boolean }) => {
       const resource = await withApi(async (api) => api.resource(await resolveTarget(api, target), { exact: options.exact }));
-      out(options.json ? JSON.stringify(resource, null, 2) : formatStatus(resource, presentationOf(kindPresentations(), resource.kind)));
+      if (options.json) out(JSON.stringify(resource, null, 2));
+      else human(formatStatus(shown(resource), presentationOf(kindPresentations(), resource.kind), new Date(), paint));
     });
 
   program
@@ -104,7 +116,8 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .option('--json', 'print JSON')
     .action(async (target: string | undefined, options: { json?: boolean }) => {
       const resource = await withApi(async (api) => api.resource(await resolveTarget(api, target)));
-      out(options.json ? JSON.stringify({ workers: resource.workers ?? [], resource }, null, 2) : formatWorkers(resource));
+      if (options.json) out(JSON.stringify({ workers: resource.workers ?? [], resource }, null, 2));
+      else human(formatWorkers(shown(resource), new Date(), paint));
     });
 
   program
@@ -130,7 +143,8 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
       await withApi(async (api) => {
         const id = await resolveTarget(api, target);
         const result = await api.pause(id, request);
-        out(options.json ? JSON.stringify(result, null, 2) : formatPaused(result.resource, result.pause, scopeLabel(request.scope)));
+        if (options.json) out(JSON.stringify(result, null, 2));
+        else human(formatPaused(shown(result.resource), shown(result.pause), shown(scopeLabel(request.scope)), new Date(), 'Paused', paint));
       });
     });
 
@@ -149,7 +163,8 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
       await withApi(async (api) => {
         const id = await resolveTarget(api, target);
         const result = await api.resume(id, request);
-        out(options.json ? JSON.stringify(result, null, 2) : `Resumed ${id}${request.scope ? ` (${scopeLabel(request.scope)})` : ''}; now ${result.resource.state}`);
+        if (options.json) out(JSON.stringify(result, null, 2));
+        else human(formatResumed(shown(result.resource), shown(scopeLabel(request.scope)), paint));
       });
     });
 
@@ -166,7 +181,8 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
       await withApi(async (api) => {
         const id = await resolveTarget(api, target);
         const result = await api.stop(id, request);
-        out(options.json ? JSON.stringify(result, null, 2) : formatPaused(result.resource, result.pause, null, new Date(), 'Stopped'));
+        if (options.json) out(JSON.stringify(result, null, 2));
+        else human(formatPaused(shown(result.resource), shown(result.pause), null, new Date(), 'Stopped', paint));
       });
     });
 
@@ -195,7 +211,8 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
       const request = pauseInput(options);
       parseOrBadRequest(PauseRequest, request);
       const results = await withProgress(`Pausing all of ${connection}`, (api, progress) => api.pauseAll(connection, request, progress));
-      out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('pause', results));
+      if (options.json) out(JSON.stringify({ results }, null, 2));
+      else human(formatBulk('pause', shown(results), paint));
       if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be paused`);
     });
 
@@ -207,7 +224,8 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .option('--json', 'print JSON')
     .action(async (connection: string | undefined, options: { force?: boolean; json?: boolean }) => {
       const results = await withProgress(`Resuming all${connection ? ` of ${connection}` : ''}`, (api, progress) => api.resumeAll(connection ?? null, { force: options.force ?? false }, progress));
-      out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('resume', results));
+      if (options.json) out(JSON.stringify({ results }, null, 2));
+      else human(formatBulk('resume', shown(results), paint));
       if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be resumed`);
     });
 
@@ -226,7 +244,8 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
       const request = { name: options.name, reason: options.reason, pausedBy: options.pausedBy, resumeAfter: options.resumeAfter, resumeAt: options.resumeAt };
       parseOrBadRequest(PauseUpstreamRequest, request);
       const outcome = await withProgress(`Pausing upstream of ${target}`, (api, progress) => api.pauseUpstream(target, request, progress));
-      out(options.json ? JSON.stringify(outcome, null, 2) : formatGroupPause(outcome));
+      if (options.json) out(JSON.stringify(outcome, null, 2));
+      else human(formatGroupPause(shown(outcome), paint));
       if (outcome.results.some((r) => !r.ok)) throw new PauseError('Conflict', `${outcome.results.filter((r) => !r.ok).length} of ${outcome.results.length} could not be paused`);
     });
 
@@ -237,7 +256,8 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     .option('--json', 'print JSON')
     .action(async (target: string, options: { json?: boolean }) => {
       const results = await withProgress(`Resuming upstream of ${target}`, (api, progress) => api.resumeUpstream(target, progress));
-      out(options.json ? JSON.stringify({ results }, null, 2) : formatBulk('resume', results));
+      if (options.json) out(JSON.stringify({ results }, null, 2));
+      else human(formatBulk('resume', shown(results), paint));
       if (results.some((r) => !r.ok)) throw new PauseError('Conflict', `${results.filter((r) => !r.ok).length} of ${results.length} could not be resumed`);
     });
 
@@ -269,6 +289,22 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
       await runAgent(paths(), options);
     });
 
+  program
+    .command('completion')
+    .description('print a shell completion script (commands, flags, and resource addresses asked of the agent)')
+    .addArgument(new Argument('<shell>').choices(SHELLS))
+    .addHelpText('after', examples(['source <(pipeline-pause completion bash)   # in ~/.bashrc', 'source <(pipeline-pause completion zsh)    # in ~/.zshrc', 'pipeline-pause completion fish > ~/.config/fish/completions/pipeline-pause.fish']))
+    .action((shell: Shell) => out(completionScript(shell, program).trimEnd()));
+
+  // What the completion scripts ask for addresses: one per line, or nothing (never an error).
+  program
+    .command(COMPLETE_COMMAND, { hidden: true })
+    .argument('<what>', 'resources | connections')
+    .action(async (what: string) => {
+      const words = await completionWords(what, () => withApi((api) => api.snapshot()));
+      if (words.length) out(words.join('\n'));
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -279,7 +315,8 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     const raw = error instanceof PauseError ? error : new PauseError('Internal', (error as Error).message);
     const failure = new PauseError(raw.code, inFlagNames(raw.message, program), raw.details);
     // With --json a script gets the failure as JSON too, with its stable code (the API's error body).
-    err(argv.includes('--json') ? JSON.stringify(failure.toBody()) : `error: ${failure.message}`);
+    if (argv.includes('--json')) err(JSON.stringify(failure.toBody()));
+    else io.err(`${colourPaint(io.colour?.err ?? false)('bad', 'error:')} ${printable(failure.message)}`);
     return USAGE_CODES.has(failure.code) ? 2 : 1;
   }
 }

@@ -7,27 +7,29 @@ import type { KindPresentation } from '../protocol/presentation';
 import { pauseNotHonouredWarning } from '../protocol/workers';
 import { singleLine } from '../protocol/printable';
 import { isoSeconds } from '../protocol/pausePolicy';
+import { PLAIN, stateHeadline, stateTone, stateWords, type Paint } from './stateWords';
 
 /**
  * Plain-text renderings of the model that the CLI prints and the editor's Show Status opens: one
  * wording for both. Status text is shaped like seed 003's examples of `buquet status` and `buquet workers`.
+ * `paint` marks states, failures and warnings (colour on a terminal); the text is the same without it.
  */
-export function formatStatus(resource: Resource, words: KindPresentation, now = new Date()): string {
-  const lines = [`${words.heading}: ${resource.id}`, `Status: ${statusWord(resource)}`];
+export function formatStatus(resource: Resource, words: KindPresentation, now = new Date(), paint: Paint = PLAIN): string {
+  const lines = [`${words.heading}: ${resource.id}${resource.label ? ` (${singleLine(resource.label)})` : ''}`, `Status: ${statusWord(resource, paint)}`];
   if (resource.pause) lines.push(...pauseLines(resource.pause, now));
   if (resource.pauseGroup) lines.push(`Group: ${resource.pauseGroup.name} (resume with: pipeline-pause resume-upstream ${resource.pauseGroup.target})`);
   lines.push(...holdLines(resource, now));
-  if (resource.lastError) lines.push(`Problem: ${resource.lastError}`);
+  if (resource.lastError) lines.push(`${paint('bad', 'Problem:')} ${resource.lastError}`);
   for (const scoped of resource.scopedPauses) lines.push(scopedLine(scoped, now));
   lines.push('');
-  if (resource.workers) lines.push(`Workers: ${workersSummary(resource)}`, ...workerWarningLines(resource));
+  if (resource.workers) lines.push(`Workers: ${workersSummary(resource)}`, ...workerWarningLines(resource, paint));
   const pending = formatPending(resource.backlog);
   if (pending !== null) lines.push(`${words.pending}: ${pending}${resource.backlog.pendingIsLowerBound ? ` (counted up to ${pending.slice(0, -1)}; --exact counts them all)` : ''}`);
   if (resource.backlog.inFlight !== null) lines.push(`${words.inFlight}: ${resource.backlog.inFlight.toLocaleString('en-US')}`);
   return lines.join('\n');
 }
 
-export function formatWorkers(resource: Resource, now = new Date()): string {
+export function formatWorkers(resource: Resource, now = new Date(), paint: Paint = PLAIN): string {
   const rows = (resource.workers ?? []).map((w) => [
     w.id,
     w.healthy ? w.status : 'stale',
@@ -35,40 +37,46 @@ export function formatWorkers(resource: Resource, now = new Date()): string {
     workerAge(w, now),
   ]);
   const lines = rows.length ? table(['WORKER', 'STATUS', 'CURRENT TASK', 'UPTIME'], rows) : ['No workers registered.'];
-  lines.push(...workerWarningLines(resource), '');
+  lines.push(...workerWarningLines(resource, paint), '');
   if (resource.pause) {
-    lines.push(`Queue Status: PAUSED (since ${humanDuration(now.getTime() - Date.parse(resource.pause.pausedAt))} ago)`);
+    lines.push(`Queue Status: ${paint(stateTone('paused'), stateHeadline('paused'))} (since ${humanDuration(now.getTime() - Date.parse(resource.pause.pausedAt))} ago)`);
     if (resource.pause.reason) lines.push(`Reason: ${singleLine(resource.pause.reason)}`);
     if (resource.pause.resumeAt) lines.push(`Auto-resume: ${describeAutoResume(resource.pause, now)}`);
   } else {
-    lines.push(`Queue Status: ${statusWord(resource)}`);
+    lines.push(`Queue Status: ${statusWord(resource, paint)}`);
   }
   return lines.join('\n');
 }
 
-export function formatList(snapshot: Snapshot, now = new Date()): string {
+const STATE_COLUMN = 2;
+
+export function formatList(snapshot: Snapshot, now = new Date(), paint: Paint = PLAIN): string {
   const lines: string[] = [];
-  if (snapshot.configError) lines.push(`Connections file problem: ${snapshot.configError}`, '');
-  const rows = snapshot.resources
-    .slice()
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((r) => [r.id, r.kind, r.state.toUpperCase(), summary(r, now)]);
-  if (rows.length) lines.push(...table(['RESOURCE', 'KIND', 'STATE', 'DETAIL'], rows));
+  if (snapshot.configError) lines.push(`${paint('bad', 'Connections file problem:')} ${snapshot.configError}`, '');
+  const resources = snapshot.resources.slice().sort((a, b) => a.id.localeCompare(b.id));
+  const rows = resources.map((r) => [r.id, r.kind, stateHeadline(r.state), summary(r, now)]);
+  // Only the state column is painted, after padding: escape codes would throw the widths off.
+  if (rows.length) lines.push(...table(['RESOURCE', 'KIND', 'STATE', 'DETAIL'], rows, (row, column, text) => (row >= 0 && column === STATE_COLUMN ? paint(stateTone(resources[row].state), text) : text)));
   for (const connection of snapshot.connections.filter((c) => isTroubled(c.status))) {
-    lines.push(`${connection.name}: ${connection.status} (${connection.error})`);
+    lines.push(`${connection.name}: ${paint('bad', connection.status)} (${connection.error})`);
   }
   if (!rows.length && !snapshot.connections.length) lines.push('No connections configured. Add one to the connections file (see README).');
   return lines.join('\n');
 }
 
-export function formatPaused(resource: Resource, pause: PauseDetails, scopeLabel: string | null, now = new Date(), verb = 'Paused'): string {
+export function formatPaused(resource: Resource, pause: PauseDetails, scopeLabel: string | null, now = new Date(), verb = 'Paused', paint: Paint = PLAIN): string {
   const what = scopeLabel ? `${resource.id} (${scopeLabel})` : resource.id;
   const lines = [`${verb} ${what}`, ...pauseLines(pause, now)];
   // The backend applies some pauses asynchronously (Kafka Connect): say where it stands.
-  if (!scopeLabel && !['paused', 'stopped'].includes(resource.state)) lines.push(`Status: ${statusWord(resource)}`);
+  if (!scopeLabel && !['paused', 'stopped'].includes(resource.state)) lines.push(`Status: ${statusWord(resource, paint)}`);
   lines.push(...holdLines(resource, now));
-  if (!scopeLabel || resource.pause) lines.push(...workerWarningLines(resource));
+  if (!scopeLabel || resource.pause) lines.push(...workerWarningLines(resource, paint));
   return lines.join('\n');
+}
+
+/** "Resumed local/orders; now running": the state in a sentence, so in its plain words. */
+export function formatResumed(resource: Resource, scopeLabel: string | null, paint: Paint = PLAIN): string {
+  return `Resumed ${resource.id}${scopeLabel ? ` (${scopeLabel})` : ''}; now ${paint(stateTone(resource.state), stateWords(resource.state))}`;
 }
 
 /** Why a running resource cannot pause now, and how long a held one may stay held. */
@@ -87,17 +95,17 @@ function holdLines(resource: Resource, now: Date): string[] {
 const BULK_WORDS = { pause: { done: 'Paused', none: 'Nothing to pause.' }, resume: { done: 'Resumed', none: 'Nothing to resume.' } };
 
 /** One line per resource a pause-all or resume-all touched, or that there was nothing to do. */
-export function formatBulk(action: keyof typeof BULK_WORDS, results: BulkResult[]): string {
+export function formatBulk(action: keyof typeof BULK_WORDS, results: BulkResult[], paint: Paint = PLAIN): string {
   const words = BULK_WORDS[action];
   if (!results.length) return words.none;
-  return results.map((r) => (r.ok ? `${words.done} ${r.id}` : `Failed ${r.id}: ${r.error}`)).join('\n');
+  return results.map((r) => (r.ok ? `${words.done} ${r.id}` : `${paint('bad', 'Failed')} ${r.id}: ${r.error}`)).join('\n');
 }
 
-export function formatGroupPause(outcome: PauseUpstreamResponse): string {
+export function formatGroupPause(outcome: PauseUpstreamResponse, paint: Paint = PLAIN): string {
   const lines = [`Group "${outcome.group.name}" (${outcome.group.id}), upstream of ${outcome.group.target}:`];
-  lines.push(...outcome.results.map((r) => (r.ok ? `  Paused ${r.id}` : `  Failed ${r.id}: ${r.error}`)));
+  lines.push(...outcome.results.map((r) => (r.ok ? `  Paused ${r.id}` : `  ${paint('bad', 'Failed')} ${r.id}: ${r.error}`)));
   lines.push(...outcome.skipped.map((s) => `  Skipped ${s.id}: ${s.reason}`));
-  lines.push(...outcome.warnings.map((w) => `  Warning: ${w}`));
+  lines.push(...outcome.warnings.map((w) => `  ${paint('held', 'Warning:')} ${w}`));
   lines.push(`Resume with: pipeline-pause resume-upstream ${outcome.group.target}`);
   return lines.join('\n');
 }
@@ -116,8 +124,8 @@ function scopedLine(scoped: ScopedPause, now: Date): string {
   return `Paused ${label} by ${singleLine(scoped.pause.pausedBy)} since ${isoSeconds(scoped.pause.pausedAt)}${reason}${auto}`;
 }
 
-function statusWord(resource: Resource): string {
-  const word = resource.state === 'partially-paused' ? 'PARTIALLY PAUSED' : resource.state.toUpperCase();
+function statusWord(resource: Resource, paint: Paint): string {
+  const word = paint(stateTone(resource.state), stateHeadline(resource.state));
   return resource.stateDetail ? `${word} (${resource.stateDetail})` : word;
 }
 
@@ -133,9 +141,9 @@ function workersSummary(resource: Resource): string {
   return `${healthy.length} connected${detail}${stale ? `, ${stale} stale` : ''}`;
 }
 
-function workerWarningLines(resource: Resource): string[] {
+function workerWarningLines(resource: Resource, paint: Paint): string[] {
   const warning = pauseNotHonouredWarning(resource.workers);
-  return warning ? [`Warning: ${warning}`] : [];
+  return warning ? [`${paint('held', 'Warning:')} ${warning}`] : [];
 }
 
 /** Uptime while it beats; a stale worker's uptime would only grow, so show when it was last seen. */
@@ -146,7 +154,8 @@ function workerAge(worker: WorkerInfo, now: Date): string {
 
 function summary(resource: Resource, now: Date): string {
   if (resource.lastError && resource.state === 'unknown') return resource.lastError;
-  const parts: string[] = [];
+  // The label leads: the RESOURCE column holds the address, which for some kinds is an opaque id.
+  const parts: string[] = resource.label ? [singleLine(resource.label)] : [];
   if (resource.pause) {
     parts.push(`by ${singleLine(resource.pause.pausedBy)}${resource.pause.reason ? `: ${singleLine(resource.pause.reason)}` : ''}`);
     if (resource.pause.resumeAt) parts.push(`auto-resume ${describeAutoResume(resource.pause, now)}`);
@@ -157,10 +166,11 @@ function summary(resource: Resource, now: Date): string {
   return parts.join(', ');
 }
 
-function table(header: string[], rows: string[][]): string[] {
+/** Columns padded to the widest cell; `paint` (row -1 is the header) marks a cell after its width is counted. */
+function table(header: string[], rows: string[][], paint: (row: number, column: number, text: string) => string = (_r, _c, text) => text): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] + 4))).join('').trimEnd();
-  return [line(header), ...rows.map(line)];
+  const line = (cells: string[], row: number) => cells.map((c, i) => `${paint(row, i, c)}${i === cells.length - 1 ? '' : ' '.repeat(widths[i] + 4 - c.length)}`).join('').trimEnd();
+  return [line(header, -1), ...rows.map((cells, row) => line(cells, row))];
 }
 
 function compactDuration(ms: number): string {

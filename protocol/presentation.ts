@@ -20,7 +20,7 @@ export const KindPresentation = z.object({
   /** Asked before every pause of this kind, as its own product asks (Relational Migrator); null: only when a pause risks data. */
   confirmPause: z
     .object({
-      /** `{name}` stands for the resource's name. */
+      /** `{name}` stands for the resource's label, else its name (protocol/resource.ts displayName). */
       title: z.string(),
       action: z.string(),
       warning: z.string(),
@@ -30,7 +30,7 @@ export const KindPresentation = z.object({
       noDeadline: z.string(),
     })
     .nullable(),
-  /** What a stop does, said before one (`{name}`: the resource's name); null where the kind cannot stop. */
+  /** What a stop does, said before one (`{name}`: its label, else its name); null where the kind cannot stop. */
   stopEffect: z.string().nullable(),
 });
 export type KindPresentation = z.infer<typeof KindPresentation>;

@@ -22,3 +22,15 @@ export function singleLine(text: string): string {
 function escapeCharacter(character: string): string {
   return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
+
+/**
+ * Every string inside a value (JSON-shaped data: a resource, a snapshot) made printable. For text
+ * put together from such data with marks of our own (terminal colours) that `printable` applied
+ * to the whole text would escape too.
+ */
+export function printableData<T>(value: T): T {
+  if (typeof value === 'string') return printable(value) as T;
+  if (Array.isArray(value)) return value.map((item) => printableData(item)) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, printableData(item)])) as T;
+  return value;
+}

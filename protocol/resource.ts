@@ -134,6 +134,11 @@ export const Resource = z.object({
   kind: z.string(),
   connection: z.string(),
   name: z.string(),
+  /**
+   * What people call it, where `name` is an opaque id (a Relational Migrator job's UUID): rows,
+   * lists and tooltips show it, while `id` stays the address. Absent: `name` is the label.
+   */
+  label: z.string().nullable().optional(),
   state: ResourceState,
   /** One line that qualifies the state, e.g. "task type send_email paused". */
   stateDetail: z.string().nullable(),
@@ -179,6 +184,11 @@ export type TroubledConnectionStatus = Exclude<ConnectionStatus['status'], 'ok' 
 
 export function isTroubled(status: ConnectionStatus['status']): status is TroubledConnectionStatus {
   return status !== 'ok' && status !== 'connecting';
+}
+
+/** What people call a resource: its label where the backend gave one, else its name. */
+export function displayName(resource: Pick<Resource, 'name' | 'label'>): string {
+  return resource.label || resource.name;
 }
 
 export function resourceId(connection: string, name: string): string {

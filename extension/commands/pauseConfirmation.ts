@@ -1,6 +1,6 @@
 import { describeFromNow } from '../../protocol/duration';
 import type { KindPresentation } from '../../protocol/presentation';
-import type { Resource } from '../../protocol/resource';
+import { displayName, type Resource } from '../../protocol/resource';
 import { readableTime } from '../text/markdown';
 
 export interface Confirmation {
@@ -22,7 +22,7 @@ export function pauseConfirmation(resource: Resource, words: KindPresentation, r
     const lossAt = resource.backlog.dataLossAt;
     const deadline = lossAt ? asks.deadline.replace('{at}', readableTime(lossAt)).replace('{in}', describeFromNow(new Date(lossAt), now)) : asks.noDeadline;
     const late = resumesAt && lossAt && resumesAt >= new Date(lossAt) ? `The auto-resume you chose (${readableTime(resumesAt.toISOString())}) comes after that.` : null;
-    return { title: asks.title.replace('{name}', resource.name), detail: [asks.warning, deadline, late].filter(Boolean).join('\n\n'), action: asks.action };
+    return { title: asks.title.replace('{name}', displayName(resource)), detail: [asks.warning, deadline, late].filter(Boolean).join('\n\n'), action: asks.action };
   }
   return risk ? { title: `Pause ${resource.id}?`, detail: risk, action: 'Pause' } : null;
 }

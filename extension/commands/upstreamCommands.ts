@@ -8,6 +8,7 @@ import { askAutoResume, pauseRisk } from './pauseCommands';
 import { autoResumeMoment } from './pauseTime';
 import { requireAllOk, runWithRetry } from './runAction';
 import { targetResource } from './targets';
+import { stateWords } from '../../format/stateWords';
 
 /**
  * "Pause upstream of this": everything that feeds the resource, across connections, paused as
@@ -24,7 +25,7 @@ export async function pauseUpstreamCommand(ctx: CommandContext, node: TreeNode |
   const upstream = upstreamOf(ctx.store.resources(), target.id);
   const toPause = upstream.filter(isPausable);
   if (!toPause.length) {
-    return ctx.ui.showInfo(`Nothing upstream of ${target.id} is running: ${upstream.map((r) => `${r.id} is ${r.state}`).join(', ') || 'nothing feeds it'}.`);
+    return ctx.ui.showInfo(`Nothing upstream of ${target.id} is running: ${upstream.map((r) => `${r.id} is ${stateWords(r.state)}`).join(', ') || 'nothing feeds it'}.`);
   }
   const reason = await ctx.ui.input({
     title: `Pause upstream of ${target.name}`,
@@ -37,7 +38,7 @@ export async function pauseUpstreamCommand(ctx: CommandContext, node: TreeNode |
   const request: PauseUpstreamRequestInput = { ...autoResume, ...(reason.trim() ? { reason: reason.trim() } : {}) };
   const resumesAt = autoResumeMoment(request, ctx.now());
   const risks = toPause.map((r) => pauseRisk(r, resumesAt, ctx.now(), ctx.dataLossWarningMs())).filter((risk): risk is string => risk !== null);
-  const left = upstream.filter((r) => !isPausable(r)).map((r) => `${r.id} (${r.state}) is left as it is.`);
+  const left = upstream.filter((r) => !isPausable(r)).map((r) => `${r.id} (${stateWords(r.state)}) is left as it is.`);
   const detail = [`This pauses, as one group: ${toPause.map((r) => r.id).join(', ')}.`, ...left, ...risks].join('\n\n');
   if (!(await ctx.ui.confirm(`Pause ${toPause.length} upstream of ${target.name}?`, detail, 'Pause Upstream'))) return;
   const outcome = await runWithRetry(ctx, { progress: `Pausing upstream of ${target.id}`, failure: `Could not pause upstream of ${target.id}` }, async (api) => {

@@ -1,9 +1,10 @@
 import type { LineageEdge, LineageGraph, LineageNode } from '../../protocol/lineage';
-import type { Resource } from '../../protocol/resource';
-import { isHeld, isPaused, stateLabel } from '../state/resourcePredicates';
+import { displayName, type Resource } from '../../protocol/resource';
+import { isHeld, isPaused } from '../state/resourcePredicates';
 import { timeLeft } from '../text/timeLeft';
 import type { KindPresentation } from '../../protocol/presentation';
 import { layeredLayout, NODE_HEIGHT, NODE_WIDTH, type Placed } from './layout';
+import { stateWords } from '../../format/stateWords';
 
 /**
  * The lineage picture as SVG markup: resource nodes as boxes (name, kind, state; paused ones
@@ -74,9 +75,9 @@ function nodeMarkup(node: LineageNode, at: Placed, options: LineageSvgOptions): 
   const deadline = deadlineText(resource, options.now);
   const words = options.words(resource.kind);
   const lines = [
-    `<text class="name" x="10" y="20">${escape(clip(resource.name, 24))}</text>`,
+    `<text class="name" x="10" y="20">${escape(clip(displayName(resource), 24))}</text>`,
     `<text class="kind" x="10" y="36">${escape(words.title)} · ${escape(resource.connection)}</text>`,
-    `<text class="state" x="10" y="54">${escape(stateLabel(resource.state))}</text>`,
+    `<text class="state" x="10" y="54">${escape(stateWords(resource.state))}</text>`,
     deadline ? `<text class="deadline" x="10" y="71">${escape(deadline)}</text>` : '',
     paused ? `<g class="badge"><rect x="${NODE_WIDTH - 58}" y="6" width="50" height="16" rx="8"/><text x="${NODE_WIDTH - 33}" y="18" text-anchor="middle">paused</text></g>` : '',
   ];
@@ -84,7 +85,7 @@ function nodeMarkup(node: LineageNode, at: Placed, options: LineageSvgOptions): 
 }
 
 function tooltip(resource: Resource, words: KindPresentation, deadline: string | null): string {
-  const lines = [`${resource.id} (${words.title}): ${stateLabel(resource.state)}`];
+  const lines = [`${resource.id} (${words.title}): ${stateWords(resource.state)}`];
   if (resource.pause) {
     lines.push(`Paused by ${resource.pause.pausedBy} at ${resource.pause.pausedAt}`);
     lines.push(`Reason: ${resource.pause.reason ?? '(none given)'}`);

@@ -42,11 +42,6 @@ export function scopeLabel(scope: Resource['scopedPauses'][number]['scope']): st
   return scope.type === 'shard' ? `shard ${scope.value}` : `task type ${scope.value}`;
 }
 
-/** "partially paused" rather than the wire form "partially-paused". */
-export function stateLabel(state: Resource['state']): string {
-  return state.replace('-', ' ');
-}
-
 /** Anything Resume All would resume: the whole-resource pause or any scoped one. */
 export function hasPauses(resource: Resource): boolean {
   return resource.capabilities.resume && (resource.pause !== null || resource.scopedPauses.length > 0);

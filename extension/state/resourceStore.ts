@@ -1,6 +1,6 @@
 import type { ServerMessage } from '../../protocol/messages';
 import { presentationOf, type KindPresentation, type KindPresentations } from '../../protocol/presentation';
-import type { ConnectionStatus, Resource } from '../../protocol/resource';
+import { displayName, type ConnectionStatus, type Resource } from '../../protocol/resource';
 
 /**
  * What changed, as narrowly as it can be said, so the tree refreshes one row rather than all:
@@ -96,7 +96,7 @@ export class ResourceStore {
         list.push(resource);
         this.byConnection.set(resource.connection, list);
       }
-      for (const list of this.byConnection.values()) list.sort((a, b) => a.name.localeCompare(b.name));
+      for (const list of this.byConnection.values()) list.sort((a, b) => displayName(a).localeCompare(displayName(b))); // in the order the rows read
     }
     return [...(this.byConnection.get(connection) ?? [])];
   }

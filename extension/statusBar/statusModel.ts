@@ -1,9 +1,10 @@
 import { describeFromNow } from '../../protocol/duration';
 import type { Resource } from '../../protocol/resource';
 import { pauseNotHonouredWarning } from '../../protocol/workers';
-import { autoResumeAt, isPaused, stateLabel } from '../state/resourcePredicates';
+import { autoResumeAt, isPaused } from '../state/resourcePredicates';
 import { timeLeft } from '../text/timeLeft';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
+import { stateWords } from '../../format/stateWords';
 
 export type AgentReachability = 'starting' | 'connected' | 'unreachable';
 
@@ -56,7 +57,7 @@ function deadlineSuffix(paused: Resource[], now: Date): string {
 }
 
 function pausedLine(resource: Resource, now: Date): string {
-  const parts = [`**${md(resource.id)}** ${stateLabel(resource.state)}`];
+  const parts = [`**${md(resource.id)}** ${stateWords(resource.state)}`];
   if (resource.pause) parts.push(`by ${md(resource.pause.pausedBy)}${resource.pause.reason ? `: ${md(resource.pause.reason)}` : ''}`);
   const resumeAt = autoResumeAt(resource);
   if (resumeAt) parts.push(`auto-resume ${describeFromNow(resumeAt, now)}`);

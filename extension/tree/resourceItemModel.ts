@@ -1,13 +1,14 @@
 import { shortDuration } from '../../protocol/duration';
 import type { ConnectionStatus, Resource, ResourceState } from '../../protocol/resource';
-import { formatPending, isTroubled } from '../../protocol/resource';
+import { displayName, formatPending, isTroubled } from '../../protocol/resource';
 import { ItemToken } from '../constants';
-import { autoResumeAt, dataLossDeadline, DEFAULT_DATA_LOSS_WARNING_MS, hasOutputTopics, hasPauses, isHeld, isPausable, isPaused, isResumable, isStoppable, stateLabel } from '../state/resourcePredicates';
+import { autoResumeAt, dataLossDeadline, DEFAULT_DATA_LOSS_WARNING_MS, hasOutputTopics, hasPauses, isHeld, isPausable, isPaused, isResumable, isStoppable } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
 import type { KindPresentation } from '../../protocol/presentation';
 import { timeLeft } from '../text/timeLeft';
 import { resourceTooltip } from './resourceTooltip';
 import { groupPause, type PauseGroupView, type UpstreamFacts } from '../state/pauseGroups';
+import { stateWords } from '../../format/stateWords';
 
 /** A codicon id and an optional theme color id; the adapter turns them into ThemeIcon/ThemeColor. */
 export interface ItemIcon {
@@ -49,7 +50,7 @@ const NO_UPSTREAM: UpstreamFacts = { hasUpstream: false, upstreamPaused: false }
 export function resourceItem(resource: Resource, words: KindPresentation, now: Date, warnWithinMs = DEFAULT_DATA_LOSS_WARNING_MS, upstream = NO_UPSTREAM, idPrefix = ''): ItemModel {
   return {
     id: `${idPrefix}resource:${resource.id}`,
-    label: resource.name,
+    label: displayName(resource),
     description: resourceDescription(resource, words, now),
     icon: isListedOnly(resource, words) && resource.state === 'running' ? LISTED_ONLY_ICON : deadlineColored(STATE_ICONS[resource.state], resource, now, warnWithinMs),
     contextValue: resourceContextValue(resource, upstream),
@@ -57,25 +58,34 @@ export function resourceItem(resource: Resource, words: KindPresentation, now: D
   };
 }
 
-/** "paused · auto-resume in 25m": the state, and when it ends by itself. */
+/**
+ * "paused · resume within 45m": the state and the one fact that matters most now. The view cuts
+ * rows to its width, so a row stays short and the tooltip has every fact. Of a data-loss deadline,
+ * why the state is in between (or failed, or cannot pause), a pending auto-resume and the backlog,
+ * the first there is shows; a deadline that an auto-resume comes before is no worry, so then the
+ * auto-resume shows.
+ */
 export function resourceDescription(resource: Resource, words: KindPresentation, now: Date): string {
-  const parts = [stateLabel(resource.state) + qualifier(resource, words)];
+  const state = stateWords(resource.state) + qualifier(resource, words);
+  const fact = keyFact(resource, words, now);
+  return fact ? `${state} · ${fact}` : state;
+}
+
+function keyFact(resource: Resource, words: KindPresentation, now: Date): string | null {
   const resumeAt = autoResumeAt(resource);
+  const lossAt = isHeld(resource) ? dataLossDeadline(resource) : null;
+  if (lossAt && !(resumeAt && resumeAt < lossAt)) {
+    const left = lossAt.getTime() - now.getTime();
+    return left > 0 ? `resume within ${timeLeft(left)}` : 'retention passed';
+  }
+  const detail = isListedOnly(resource, words) ? null : shownDetail(resource);
+  if (detail) return detail;
   if (resumeAt) {
     const delta = resumeAt.getTime() - now.getTime();
-    parts.push(`auto-resume ${delta > 0 ? `in ${shortDuration(delta)}` : 'due'}`);
+    return `auto-resume ${delta > 0 ? `in ${shortDuration(delta)}` : 'due'}`;
   }
-  const backlog = words.backlogInDescription;
   const pending = formatPending(resource.backlog);
-  if (backlog && pending !== null) parts.push(`${backlog} ${pending}`);
-  const detail = isListedOnly(resource, words) ? null : shownDetail(resource);
-  if (detail) parts.push(detail);
-  const lossAt = dataLossDeadline(resource);
-  if (lossAt && isHeld(resource)) {
-    const left = lossAt.getTime() - now.getTime();
-    parts.push(left > 0 ? `resume within ${timeLeft(left)}` : 'retention passed');
-  }
-  return parts.join(' · ');
+  return words.backlogInDescription && pending !== null ? `${words.backlogInDescription} ${pending}` : null;
 }
 
 /**

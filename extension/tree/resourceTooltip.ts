@@ -1,13 +1,15 @@
 import { describeAutoResume, describeFromNow, humanDuration } from '../../protocol/duration';
 import { formatPending, type PauseDetails, type Resource, type WorkerInfo } from '../../protocol/resource';
 import { pauseNotHonouredWarning } from '../../protocol/workers';
-import { isHeld, scopeLabel, stateLabel } from '../state/resourcePredicates';
+import { isHeld, scopeLabel } from '../state/resourcePredicates';
 import { escapeMarkdown as md, readableTime } from '../text/markdown';
 import type { KindPresentation } from '../../protocol/presentation';
+import { stateWords } from '../../format/stateWords';
 
 /** The hover of a resource row: everything a developer needs before touching the pause button. */
 export function resourceTooltip(resource: Resource, words: KindPresentation, now: Date): string {
-  const sections: string[][] = [[`**${md(resource.id)}** · ${md(words.title)}`, `State: **${stateLabel(resource.state)}**${resource.stateDetail ? ` (${md(resource.stateDetail)})` : ''}`]];
+  const title = resource.label ? [`**${md(resource.label)}** · ${md(words.title)}`, `Address: ${md(resource.id)}`] : [`**${md(resource.id)}** · ${md(words.title)}`];
+  const sections: string[][] = [[...title, `State: **${stateWords(resource.state)}**${resource.stateDetail ? ` (${md(resource.stateDetail)})` : ''}`]];
   if (resource.capabilities.pauseUnavailable) sections[0].push(`Pause: not available: ${md(resource.capabilities.pauseUnavailable)}`);
   if (resource.pause) sections.push([...pauseLines(resource.pause, now), ...effectLines(resource)]);
   if (resource.scopedPauses.length) {

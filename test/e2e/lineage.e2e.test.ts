@@ -74,7 +74,7 @@ describe('extension in code-server: lineage graph', function () {
     const paused = await cli(env.home, ['pause', `ksql/${q1}`, '--reason', 'deploying a new Q2'], { useAgent: true });
     assert.equal(paused.code, 0, paused.stderr);
     await produce(11, 40);
-    await view.waitForDescription(q1, /^paused · lag 40/, PUSH_TIMEOUT_MS);
+    await view.waitForDescription(q1, /^paused · resume within /, PUSH_TIMEOUT_MS);
 
     await view.clickContextMenuItem(q2, 'Show Lineage Graph');
     const frame = await graphFrame();

@@ -8,7 +8,7 @@ import type { PauseCommand, ResumeCommand, ResumeOutcome } from '../../../protoc
 import { newPauseDetails } from '../../../protocol/pausePolicy';
 import { MigratorApi, type MigratorJob } from './api';
 import type { RelationalMigratorConfig } from './config';
-import { isPausedJob, jobView, timeOf, whyNotPausable, type PauseStart } from './jobs';
+import { isPausedJob, jobLabel, jobView, timeOf, whyNotPausable, type PauseStart } from './jobs';
 
 export const RELATIONAL_MIGRATOR_KIND = 'relational-migrator';
 
@@ -101,6 +101,7 @@ export class RelationalMigratorAdapter implements BackendAdapter {
       kind: RELATIONAL_MIGRATOR_KIND,
       connection: this.config.name,
       name: job.id,
+      label: jobLabel(job),
       state: view.state,
       stateDetail: [view.stateDetail, project].filter(Boolean).join('; ') || null,
       pause: null,

@@ -16,6 +16,8 @@ export const MigratorJob = z.looseObject({
   cdcStatus: optionalText,
   options: z.looseObject({ mode: optionalText }).nullish(),
   submittedAt: optionalText,
+  /** Where an Atlas destination is (REST API reference, 1.6.0+): its cluster names the job's destination. */
+  atlasMetadata: z.looseObject({ mongoDbClusterName: optionalText }).nullish(),
   cdcStatistics: z
     .looseObject({ startedAt: optionalText, lastEventTime: optionalText, eventsInLastHour: optionalNumber, eventsInLastMinute: optionalNumber, totalEventsSeen: optionalNumber })
     .nullish(),

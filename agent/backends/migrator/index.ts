@@ -16,7 +16,7 @@ export const relationalMigratorBackend: BackendDefinition<RelationalMigratorConf
       listedOnly: null,
       // As the Migrator's own "Pause CDC" dialog asks (product docs, "Pause and Resume Kafka Sync Jobs").
       confirmPause: {
-        title: 'Pause CDC of sync job {name}?',
+        title: 'Pause CDC of {name}?',
         action: 'Pause CDC',
         warning: "You must resume the sync job within your source database's CDC retention period to ensure no events are lost.",
         deadline: "With this connection's CDC retention period, resume before {at} ({in}).",

@@ -1,4 +1,5 @@
 import { humanDuration } from '../../../protocol/duration';
+import { isoSeconds } from '../../../protocol/pausePolicy';
 import type { ResourceState } from '../../../protocol/resource';
 import type { MigratorJob } from './api';
 
@@ -121,6 +122,23 @@ function stageWords(job: MigratorJob): string {
   if (cdc === 'NOT_STARTED') return 'snapshot stage';
   if (cdc === 'RUNNING') return 'CDC stage';
   return `CDC stage ${cdc.toLowerCase()}`;
+}
+
+const MODE_WORDS: Record<string, string> = { CDC: 'continuous', SNAPSHOT: 'snapshot', INCREMENTAL: 'incremental' };
+
+/**
+ * What a job is called where people read it. The Migrator's API gives a job no name: only its id
+ * (a UUID), its project's id, its mode, when it was submitted and (for Atlas) the destination
+ * cluster. So: "continuous job to Cluster0, submitted 2026-01-29 10:00:00Z", the way its own UI
+ * tells jobs apart (kind and start time). Null when the submission time is missing: the id is
+ * the best name then.
+ */
+export function jobLabel(job: MigratorJob): string | null {
+  const submitted = timeOf(job.submittedAt);
+  if (!submitted) return null;
+  const mode = job.options?.mode;
+  const destination = job.atlasMetadata?.mongoDbClusterName ? ` to ${job.atlasMetadata.mongoDbClusterName}` : '';
+  return `${(mode && MODE_WORDS[mode]) ?? 'sync'} job${destination}, submitted ${isoSeconds(submitted).replace('T', ' ')}`;
 }
 
 /** failureError is not documented beyond its name: a string, or an object with a message. */

@@ -43,7 +43,7 @@ describe('extension: Kafka Connect connectors and Relational Migrator sync jobs'
   describe('tree rows', () => {
     it('shows a connector PAUSED with a task still RUNNING as pausing, naming the task, with Resume and Stop', () => {
       const row = rowOf(connector('connect/sink', { state: 'pausing', stateDetail: 'connector PAUSED but task 0 still RUNNING', pause: makePause({ version: null }) }), NOW);
-      assert.equal(row.description, 'pausing · lag 0 · connector PAUSED but task 0 still RUNNING');
+      assert.equal(row.description, 'pausing · connector PAUSED but task 0 still RUNNING');
       assert.equal(row.icon.id, 'loading~spin');
       const t = row.contextValue.split(' ');
       assert.ok(t.includes(ItemToken.resumable) && t.includes(ItemToken.stoppable) && !t.includes(ItemToken.pausable));
@@ -57,7 +57,7 @@ describe('extension: Kafka Connect connectors and Relational Migrator sync jobs'
       assert.ok(!tokens(stopped).includes(ItemToken.stoppable));
       assert.deepEqual(rowOf(stopped, NOW).icon, { id: 'debug-stop', color: null });
       const failed = rowOf(connector('connect/sink', { state: 'failed', stateDetail: '1 of 1 task FAILED: task 0', lastError: 'task 0: ConnectException: boom' }), NOW);
-      assert.equal(failed.description, 'failed · lag 0 · 1 of 1 task FAILED: task 0');
+      assert.equal(failed.description, 'failed · 1 of 1 task FAILED: task 0');
       assert.match(failed.tooltip, /Last error: task 0: ConnectException: boom/);
     });
 
@@ -144,7 +144,7 @@ describe('extension: Kafka Connect connectors and Relational Migrator sync jobs'
       assert.deepEqual(harness.agent.requestsTo(/pause$/), [], 'declined: nothing sent');
       await pauseCommand(ctx, row('migrator/job-1'), 'plain');
       const [first] = ui.of('confirm');
-      assert.equal(first.text, 'Pause CDC of sync job job-1?');
+      assert.equal(first.text, 'Pause CDC of job-1?');
       assert.ok(first.detail?.startsWith(`${MIGRATOR_PAUSE_WARNING}\n\nWith this connection's CDC retention period, resume before `), first.detail);
       assert.match(first.detail ?? '', /\(in 72 hours\)\.$/);
       assert.equal(harness.agent.requestsTo(/POST \/resources\/migrator\/job-1\/pause$/).length, 1);
