@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BulkResult, PauseUpstreamResponse } from '../../protocol/api';
@@ -15,6 +14,7 @@ import type { ListedResource, PauseCommand, ResumeOutcome } from '../../protocol
 import type { ConnectionConfig } from '../config/connectionsFile';
 import { runBulk, type BulkItem, type BulkProgress } from './bulk';
 import type { Journal, JournalEntry } from './journal';
+import { currentIdentity } from './identity';
 import { JournalPauseDetails, toDetails } from './journalPauses';
 import { groupMembers, groupsTargeting, newPauseGroup, withPauseGroups } from './pauseGroups';
 
@@ -113,7 +113,7 @@ export class PauseService {
     const { connection, name, id } = this.locate(address);
     const scope = request.scope ?? null;
     const outcome = await connection.adapter.resume(name, { force: request.force, scope, onlyIfVersion: null, listed });
-    await this.record('resume', defaultActor(), id, scope, outcome.previous, request.force ? 'forced' : null);
+    await this.record('resume', currentIdentity(), id, scope, outcome.previous, request.force ? 'forced' : null);
     this.deps.log.info({ resource: id, scope }, 'resumed');
     return outcome;
   }
@@ -122,7 +122,7 @@ export class PauseService {
   async stop(address: string, request: StopRequest): Promise<PauseDetails> {
     const { connection, name, id } = this.locate(address);
     if (!connection.adapter.stop) throw new PauseError('Unsupported', `${id} cannot be stopped: ${connection.config.kind} resources only pause and resume`);
-    const details = await connection.adapter.stop(name, { reason: request.reason ?? null, pausedBy: request.pausedBy ?? defaultActor() });
+    const details = await connection.adapter.stop(name, { reason: request.reason ?? null, pausedBy: request.pausedBy ?? currentIdentity() });
     await this.record('stop', details.pausedBy, id, null, details, null);
     this.deps.log.info({ resource: id, pausedBy: details.pausedBy, reason: details.reason }, 'stopped');
     return details;
@@ -194,7 +194,7 @@ export class PauseService {
           const { connection: target, name, id } = this.locate(member.resource);
           const known = listed.get(connection);
           const outcome = await target.adapter.resume(name, { force: true, scope: null, onlyIfVersion: null, listed: known && (known.get(id) ?? null) });
-          await this.record('resume', defaultActor(), id, null, outcome.previous, `group ${member.group?.name ?? 'upstream'}`, member.group ?? null);
+          await this.record('resume', currentIdentity(), id, null, outcome.previous, `group ${member.group?.name ?? 'upstream'}`, member.group ?? null);
         },
       };
     });
@@ -310,7 +310,7 @@ export class PauseService {
           results.push(...held.map((r) => ({ id: r.id, ok: false, error: (error as Error).message })));
           continue;
         }
-        for (const resource of held) await this.record('resume', defaultActor(), resource.id, null, resource.pause, request.force ? 'resume-all, forced' : 'resume-all');
+        for (const resource of held) await this.record('resume', currentIdentity(), resource.id, null, resource.pause, request.force ? 'resume-all, forced' : 'resume-all');
         this.deps.log.info({ connection: name, resources: held.map((r) => r.id) }, 'resumed all');
         results.push(...held.map((r) => ({ id: r.id, ok: true, error: null })));
         continue;
@@ -415,18 +415,10 @@ export class PauseService {
 function pauseCommand(request: PauseRequest): PauseCommand {
   return {
     reason: request.reason ?? null,
-    pausedBy: request.pausedBy ?? defaultActor(),
+    pausedBy: request.pausedBy ?? currentIdentity(),
     resumeAfterMs: request.resumeAfter ?? null,
     resumeAt: request.resumeAt ? new Date(request.resumeAt) : null,
     force: request.force,
     scope: request.scope ?? null,
   };
-}
-
-export function defaultActor(): string {
-  try {
-    return `user:${userInfo().username}`;
-  } catch {
-    return 'unknown';
-  }
 }
