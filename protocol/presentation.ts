@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * How the clients word one kind of resource. Each backend declares it in its own folder and the
- * agent serves it (in the snapshot and at GET /kinds), so the CLI and the editor hold no kind
+ * agent serves it in every snapshot (`kinds`), so the CLI and the editor hold no kind
  * names: a new backend brings its words with it.
  */
 export const KindPresentation = z.object({
