@@ -10,6 +10,7 @@ import { sandboxDown, sandboxUp } from '../sandbox/sandbox';
 import { awsEnvironment } from '../sandbox/services';
 import { QueueClient, QueueWorker } from '../worker';
 import { summarize } from './stats';
+import { waitFor } from '../test/support/waitFor';
 
 /**
  * Pause-to-quiescence of a fleet of Node workers over a steady stream of tasks: from the moment
@@ -123,11 +124,7 @@ async function requestsWhilePaused(workers: QueueWorker[], seconds: number): Pro
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
+  await waitFor(what, async () => condition(), timeoutMs, 20);
 }
 
 function steadyStream(queue: QueueClient, perSecond: number): { stop(): void; done: Promise<void> } {

@@ -15,6 +15,7 @@ import { BaselineCheckout, PROJECT_ROOT } from './support/baseline';
 import { CountingProxy } from './support/countingProxy';
 import { fillReadyIndex } from './support/readyKeys';
 import { percentile } from './stats';
+import { waitFor } from '../test/support/waitFor';
 
 /**
  * What one S3 queue costs an agent per minute at 0 / 1k / 10k / 50k pending tasks, with no client
@@ -226,11 +227,7 @@ async function timePauses(direct: QueueStore, bucket: string, watching: Watching
 }
 
 async function waitForFile(path: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!existsSync(path)) {
-    if (Date.now() > deadline) throw new Error(`the agent did not write ${path} within 30 s; see its log`);
-    await sleep(100);
-  }
+  await waitFor(`the agent to write ${path} (see its log)`, async () => existsSync(path), 30_000, 100);
   await sleep(200); // written, but maybe not complete
 }
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { statSync } from 'node:fs';
 import type { Frame } from 'playwright-core';
 import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { cli } from '../support/testEnv';
 import { KafkaBed, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testBed';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Admin } from 'kafkajs';
 import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { KafkaBed, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testBed';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import type { TreeView, Workbench } from './harness';

@@ -4,7 +4,8 @@ import { AgentClient } from '../../client/agentClient';
 import { Journal } from '../../agent/core/journal';
 import { freePort } from '../../sandbox/process';
 import { connectEvents, startTestAgent, type TestAgent } from '../support/agentHarness';
-import { eventually, readKey } from '../support/bucket';
+import { eventually } from '../support/waitFor';
+import { readKey } from '../support/bucket';
 import { services } from '../support/sandboxFixture';
 import { cli, testHome, uniqueBucket, useAwsProfiles, type TestHome } from '../support/testEnv';
 

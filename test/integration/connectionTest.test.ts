@@ -5,7 +5,7 @@ import { API_PREFIX } from '../../protocol/messages';
 import { ApiErrorBody, PauseError } from '../../protocol/errors';
 import { freePort } from '../../sandbox/process';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { services } from '../support/sandboxFixture';
 import { testHome, uniqueBucket, useAwsProfiles, type TestHome } from '../support/testEnv';
 import { createQueueBucket } from '../../sandbox/s3Server';

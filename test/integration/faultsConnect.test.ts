@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AgentClient } from '../../client/agentClient';
 import { FILE_SINK } from '../../sandbox/connect';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { connectRest, connectStatus } from '../support/connectRest';
 import { assertNeverFalselyClaimed, DETECT_BOUND_MS, faultScenarios, pauseDuringFault, printFaultFigures, type FaultFigure } from '../support/faultSuite';
 import { FaultProxy } from '../support/faultProxy';

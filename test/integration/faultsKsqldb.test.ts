@@ -1,6 +1,6 @@
 import { AgentClient } from '../../client/agentClient';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { assertNeverFalselyClaimed, DETECT_BOUND_MS, faultScenarios, pauseDuringFault, printFaultFigures, type FaultFigure } from '../support/faultSuite';
 import { FaultProxy } from '../support/faultProxy';
 import { kafkaService, services, useSandboxServices } from '../support/sandboxFixture';

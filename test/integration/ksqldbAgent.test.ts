@@ -6,7 +6,7 @@ import { statusText } from '../unit/extension/fixtures';
 import { OUTSIDE_PAUSER } from '../../agent/core/journalPauses';
 import type { Resource } from '../../protocol/resource';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { cli } from '../support/testEnv';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';

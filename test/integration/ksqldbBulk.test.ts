@@ -3,7 +3,7 @@ import { AgentClient } from '../../client/agentClient';
 import { Journal } from '../../agent/core/journal';
 import type { BulkCounts } from '../../protocol/api';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { cli } from '../support/testEnv';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AgentClient } from '../../client/agentClient';
 import { PauseError } from '../../protocol/errors';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import { cli } from '../support/testEnv';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';
 import { KafkaBed, ksql, ksqlOk, startStandIn, unique } from '../standins/ksqldb/testBed';

@@ -4,7 +4,7 @@ import { AgentClient } from '../../client/agentClient';
 import { PauseError } from '../../protocol/errors';
 import type { PeekResponse } from '../../protocol/peek';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { cli } from '../support/testEnv';
 import { kafkaService, useSandboxServices } from '../support/sandboxFixture';
 import type { KsqlDbStandIn } from '../standins/ksqldb/server';

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../../sandbox/process';
 import { createQueratorQueue } from '../../sandbox/querator';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { CONNECTION, DuhClient, queratorEnv, uniqueQueue, waitForResource, waitingCalls, type QueratorEnv } from '../support/querator';
 import { useSandboxServices } from '../support/sandboxFixture';
 import { cli, type TestHome } from '../support/testEnv';

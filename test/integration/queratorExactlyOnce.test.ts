@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createQueratorQueue } from '../../sandbox/querator';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { CONNECTION, leasedItems, payloadOf, queratorEnv, uniqueQueue, waitForResource, type QueratorEnv, type RawReply } from '../support/querator';
 import { useSandboxServices } from '../support/sandboxFixture';
 import { setTimeout as sleep } from 'node:timers/promises';

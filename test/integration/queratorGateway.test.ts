@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { classifyCall, type HotMethod } from '../../agent/backends/querator/calls';
 import { readStringFields } from '../../agent/backends/querator/protobuf';
 import { createQueratorQueue } from '../../sandbox/querator';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { CONNECTION, leasedItems, payloadOf, protobufLease, protobufProduce, queratorEnv, uniqueQueue, waitForResource, waitingCalls, type QueratorEnv, type RawReply } from '../support/querator';
 import { useSandboxServices } from '../support/sandboxFixture';
 

@@ -3,7 +3,7 @@ import { CountingProxy } from '../../bench/support/countingProxy';
 import { byTaskRead, READY_LIST, taskReadClass } from '../../bench/support/taskReads';
 import { createQueueBucket } from '../../sandbox/s3Server';
 import type { QueueWorker } from '../../worker';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { sandboxQueue, sandboxWorker } from '../support/nodeWorkers';
 import { services } from '../support/sandboxFixture';
 import { uniqueBucket, useAwsProfiles } from '../support/testEnv';

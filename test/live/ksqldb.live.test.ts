@@ -5,7 +5,7 @@ import { AgentClient } from '../../client/agentClient';
 import { Journal } from '../../agent/core/journal';
 import type { Resource } from '../../protocol/resource';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
-import { eventually } from '../support/bucket';
+import { eventually } from '../support/waitFor';
 import { KafkaBed, ksql, ksqlHome, ksqlOk, orders, totalsByWho, type Row } from '../standins/ksqldb/testBed';
 import { setTimeout as sleep } from 'node:timers/promises';
 

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import type { AgentClient } from '../../client/agentClient';
 import { PauseError } from '../../protocol/errors';
 import type { ConnectionStatus } from '../../protocol/resource';
-import { eventually, readKey } from './bucket';
+import { eventually } from './waitFor';
+import { readKey } from './bucket';
 import type { Fault, FaultProxy } from './faultProxy';
 
 /** What the fault suites measured, one row per scenario, printed for the README's table. */

@@ -8,7 +8,7 @@ import { agentPaths, type AgentPaths } from '../../protocol/paths';
 import type { Resource } from '../../protocol/resource';
 import { freePort } from '../../sandbox/process';
 import { startTestAgent, type TestAgent } from './agentHarness';
-import { eventually } from './bucket';
+import { eventually } from './waitFor';
 import { queratorService } from './sandboxFixture';
 
 /** One answer, as raw as HTTP gives it: what the gateway must pass on unchanged. */

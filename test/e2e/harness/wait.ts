@@ -1,4 +1,5 @@
 import type { Locator } from 'playwright-core';
+import { waitFor } from '../../support/waitFor';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -19,8 +20,8 @@ export function describe(expected: TextMatch): string {
 }
 
 /**
- * Polls `probe` until it returns something other than undefined. On timeout
- * the error says what was awaited and, via `seen`, what the UI showed instead.
+ * Polls `probe` until it returns something other than undefined (false counts as an answer). On
+ * timeout the error says what was awaited and, via `seen`, what the UI showed instead.
  */
 export async function waitUntil<T>(
   what: string,
@@ -29,27 +30,11 @@ export async function waitUntil<T>(
   timeoutMs = DEFAULT_TIMEOUT_MS,
   intervalMs = 100,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      // A DOM node can be replaced mid-probe; retry until the deadline.
-      lastError = err;
-    }
-    if (Date.now() >= deadline) break;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  let instead: string;
-  try {
-    instead = await seen();
-  } catch (err) {
-    instead = `(could not read the UI: ${(err as Error).message})`;
-  }
-  const last = lastError ? `\nLast probe error: ${(lastError as Error).message}` : '';
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.\nSeen instead: ${instead}${last}`);
+  const answered = await waitFor(what, async () => {
+    const value = await probe();
+    return value === undefined ? undefined : { value };
+  }, timeoutMs, intervalMs, seen);
+  return answered.value;
 }
 
 /** Locator.waitFor with a message that names the target and what was seen. */

@@ -7,6 +7,7 @@ import { openEditor, repoRoot, startCodeServer, type CodeServer, type Editor, ty
 import { openPipelinesView } from './pipelinePauseUi';
 import { kafkaService, services } from '../../support/sandboxFixture';
 import { testHome, uniqueBucket, type TestHome } from '../../support/testEnv';
+import { waitFor } from '../../support/waitFor';
 
 /** What `npm run package` builds; scripts/test builds it before the e2e suite. */
 export const VSIX = join(repoRoot(), 'dist', 'pipeline-pause.vsix');
@@ -119,12 +120,7 @@ export async function stopProcess(pid: number): Promise<void> {
 }
 
 export async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return !isAlive(pid);
+  return waitFor(`pid ${pid} to exit`, async () => !isAlive(pid), timeoutMs, 50).catch(() => false);
 }
 
 /**

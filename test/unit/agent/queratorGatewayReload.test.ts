@@ -1,3 +1,4 @@
+import { soon } from '../../support/waitFor';
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,13 +67,7 @@ describe('Querator gateway: the server’s reload after a pause (newer-Querator 
       return { status: response.status, body: await response.text(), answeredAt: Date.now() };
     };
     const heldCount = (queue: string) => Object.values(gateway.activity(queue).held).reduce((a, b) => a + b, 0);
-    const untilHeld = async (queue: string, count: number) => {
-      const deadline = Date.now() + 5000;
-      while (heldCount(queue) !== count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} held calls for ${queue}, have ${heldCount(queue)}`);
-        await sleep(10);
-      }
-    };
+    const untilHeld = (queue: string, count: number) => soon(() => heldCount(queue) === count, `${count} held calls for ${queue} (have ${heldCount(queue)})`);
     return { server, store, gateway, logs, cacheDropped, pause, resume, call, untilHeld };
   }
 
@@ -108,7 +103,7 @@ describe('Querator gateway: the server’s reload after a pause (newer-Querator 
     await resume('other');
     await pause('jobs');
     await resume('jobs');
-    await eventually(() => server.reloads().length === 3, 'three reloads');
+    await soon(() => server.reloads().length === 3, 'three reloads');
     await sleep(100);
     assert.deepEqual(server.reloads(), ['jobs', 'other', 'jobs']);
   });
@@ -144,7 +139,7 @@ describe('Querator gateway: the server’s reload after a pause (newer-Querator 
     const gateway = new QueratorGateway({ connection: 'qr', port: 0, upstream: server.url, store, log: pino({ level: 'silent' }), metrics: gatewayMetrics(new Registry()) });
     await gateway.start();
     cleanups.push(() => gateway.close());
-    await eventually(() => server.reloads().length === 1, 'the reload at start');
+    await soon(() => server.reloads().length === 1, 'the reload at start');
     await store.update('jobs', () => ({ next: null, result: undefined }));
     await sleep(200);
     assert.deepEqual(server.reloads(), ['jobs']);
@@ -189,7 +184,7 @@ describe('Querator gateway: the server’s reload after a pause (newer-Querator 
     assert.equal(gateway.reload, 'unknown');
     await pause('a');
     await resume('a');
-    await eventually(() => newer.reloads().length === 1, 'the reload on the new server');
+    await soon(() => newer.reloads().length === 1, 'the reload on the new server');
     assert.equal(server.callsTo(RELOAD).length, 1);
   });
 
@@ -205,15 +200,6 @@ describe('Querator gateway: the server’s reload after a pause (newer-Querator 
     assert.ok(logs.some((l) => l.msg === 'Querator reload after the pause failed' && l.level === 40));
     await pause('jobs');
     await resume('jobs');
-    await eventually(() => server.callsTo(RELOAD).length === 2, 'the second reload');
+    await soon(() => server.callsTo(RELOAD).length === 2, 'the second reload');
   });
 });
-
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { AgentEvents, backoffDelay, type EventsStatus } from '../../../client/agentEvents';
 import type { ServerMessage } from '../../../protocol/messages';
-import { eventually } from './eventually';
+import { soon } from '../../support/waitFor';
 import { FakeAgent } from './fakeAgent';
 import { makeConnection, makeResource, pausedResource } from './fixtures';
 
@@ -33,7 +33,7 @@ describe('client/agentEvents', () => {
     stream.onAny((m) => received.push(m));
     stream.on('resource-changed', (m) => changed.push(`${m.resource.id}:${m.resource.state}`));
     stream.start();
-    await eventually(() => (received.length ? true : undefined), 'the snapshot');
+    await soon(() => (received.length ? true : undefined), 'the snapshot');
     assert.equal(received[0].type, 'snapshot');
     assert.deepEqual(
       received[0].type === 'snapshot' && received[0].snapshot.resources.map((r) => r.id),
@@ -41,7 +41,7 @@ describe('client/agentEvents', () => {
     );
 
     agent.setResource(pausedResource('orders/emails'));
-    await eventually(() => (changed.length ? true : undefined), 'a resource-changed event');
+    await soon(() => (changed.length ? true : undefined), 'a resource-changed event');
     assert.deepEqual(changed, ['orders/emails:paused']);
   });
 
@@ -53,10 +53,10 @@ describe('client/agentEvents', () => {
     stream.on('snapshot', () => snapshots.push(Date.now()));
     stream.on('resource-changed', (m) => changed.push(m));
     stream.start();
-    await eventually(() => (snapshots.length ? true : undefined), 'the first snapshot');
+    await soon(() => (snapshots.length ? true : undefined), 'the first snapshot');
 
     agent.broadcast(JSON.stringify({ type: 'resource-changed', resource: { id: 'orders/emails', state: 'sleeping' } }));
-    await eventually(() => (snapshots.length === 2 ? true : undefined), 'the resync snapshot');
+    await soon(() => (snapshots.length === 2 ? true : undefined), 'the resync snapshot');
     assert.equal(agent.resyncRequests, 1);
     assert.deepEqual(changed, [], 'the invalid change reached no listener');
     assert.match(notes[0], /unreadable message/);
@@ -67,7 +67,7 @@ describe('client/agentEvents', () => {
     const stream = connect(fast, 'wrong-token');
     stream.onStatus((s) => statuses.push(s));
     stream.start();
-    const waits = await eventually(() => {
+    const waits = await soon(() => {
       const w = statuses.filter((s) => s.state === 'waiting');
       return w.length >= 2 ? w : undefined;
     }, 'two failed attempts');
@@ -83,19 +83,19 @@ describe('client/agentEvents', () => {
     stream.on('resource-changed', (m) => changed.push(`${m.resource.id}:${m.resource.state}`));
     stream.onStatus((s) => states.push(s.state));
     stream.start();
-    await eventually(() => (snapshots.length === 1 ? true : undefined), 'the first snapshot');
+    await soon(() => (snapshots.length === 1 ? true : undefined), 'the first snapshot');
 
     const port = agent.port;
     await agent.kill();
-    await eventually(() => (states.includes('waiting') ? true : undefined), 'the client to notice');
+    await soon(() => (states.includes('waiting') ? true : undefined), 'the client to notice');
     // While it was down, the backend changed: the reconnect must show it.
     agent.resources.set('orders/emails', pausedResource('orders/emails'));
     await agent.listen(port);
 
-    await eventually(() => (snapshots.length === 2 ? true : undefined), 'a snapshot after reconnecting');
+    await soon(() => (snapshots.length === 2 ? true : undefined), 'a snapshot after reconnecting');
     assert.deepEqual(snapshots[1], ['orders/emails:paused']);
     agent.setResource(makeResource('orders/emails', { state: 'resuming' }));
-    await eventually(() => (changed.length ? true : undefined), 'a change event after reconnecting');
+    await soon(() => (changed.length ? true : undefined), 'a change event after reconnecting');
     assert.deepEqual(changed, ['orders/emails:resuming'], 'the listener registered before the outage still hears changes');
     assert.equal(agent.clientCount, 1, 'exactly one socket after reconnecting');
   });
@@ -106,17 +106,17 @@ describe('client/agentEvents', () => {
     stream.on('snapshot', () => snapshots.push(Date.now()));
     stream.setWatching(true);
     stream.start();
-    await eventually(() => (agent.watching.length === 1 ? true : undefined), 'the interest sent on connect');
+    await soon(() => (agent.watching.length === 1 ? true : undefined), 'the interest sent on connect');
     stream.setWatching(true); // unchanged: nothing to say
     stream.setWatching(false);
-    await eventually(() => (agent.watching.length === 2 ? true : undefined), 'the change');
+    await soon(() => (agent.watching.length === 2 ? true : undefined), 'the change');
     assert.deepEqual(agent.watching, [true, false]);
 
     const port = agent.port;
     await agent.kill();
     stream.setWatching(true); // while disconnected: kept for the next connection
     await agent.listen(port);
-    await eventually(() => (agent.watching.length === 3 ? true : undefined), 'the interest after reconnecting');
+    await soon(() => (agent.watching.length === 3 ? true : undefined), 'the interest after reconnecting');
     assert.deepEqual(agent.watching, [true, false, true]);
   });
 
@@ -130,7 +130,7 @@ describe('client/agentEvents', () => {
       events.onStatus((s) => statuses.push(s));
       const started = Date.now();
       events.start();
-      const waiting = await eventually(() => statuses.find((s) => s.state === 'waiting'), 'the timeout', 3000);
+      const waiting = await soon(() => statuses.find((s) => s.state === 'waiting'), 'the timeout', 3000);
       assert.match((waiting as { error: string }).error, /no answer within 0.2s/);
       assert.ok(Date.now() - started < 2000);
     } finally {
@@ -146,7 +146,7 @@ describe('client/agentEvents', () => {
     stream.onStatus((s) => statuses.push(s));
     stream.on('snapshot', () => snapshots.push(Date.now()));
     stream.start();
-    await eventually(() => (snapshots.length >= 2 ? true : undefined), 'a second snapshot after the silent link was dropped');
+    await soon(() => (snapshots.length >= 2 ? true : undefined), 'a second snapshot after the silent link was dropped');
     const dropped = statuses.find((s) => s.state === 'waiting') as { error: string };
     assert.match(dropped.error, /no ping from the agent for 0.15s/);
   });
@@ -156,7 +156,7 @@ describe('client/agentEvents', () => {
     const stream = connect();
     stream.onStatus((s) => statuses.push(s.state));
     stream.start();
-    await eventually(() => (statuses.includes('open') ? true : undefined), 'the connection');
+    await soon(() => (statuses.includes('open') ? true : undefined), 'the connection');
     stream.close();
     await agent.kill();
     await new Promise((resolve) => setTimeout(resolve, 150));

@@ -6,7 +6,7 @@ import { AgentLifecycle } from '../../../extension/agent/agentLifecycle';
 import { AgentSession, type SessionState } from '../../../extension/agent/agentSession';
 import { agentPaths } from '../../../protocol/paths';
 import { VERSION } from '../../../protocol/version';
-import { eventually } from './eventually';
+import { soon } from '../../support/waitFor';
 import { FakeAgent } from './fakeAgent';
 import { makeConnection, makeResource, pausedResource } from './fixtures';
 import { sessionWithFakeAgent, type Harness } from './sessionHarness';
@@ -33,22 +33,22 @@ describe('extension/agent/agentSession', () => {
     const { session, agent } = harness;
     const port = agent.port;
     await agent.kill();
-    await eventually(stateIs(session, 'unreachable'), 'unreachable');
+    await soon(stateIs(session, 'unreachable'), 'unreachable');
     assert.deepEqual(session.store.resources(), [], 'cleared, not shown as current');
     assert.throws(() => session.api(), /agent is not running/);
 
     agent.resources.set('orders/emails', pausedResource('orders/emails'));
     await agent.listen(port);
-    await eventually(stateIs(session, 'connected'), 'reconnected');
+    await soon(stateIs(session, 'connected'), 'reconnected');
     assert.equal(session.store.resource('orders/emails')?.state, 'paused', 'the fresh snapshot, with what changed meanwhile');
   });
 
   it('follows an agent restarted on another port (it re-reads agent.json)', async () => {
     harness = await sessionWithFakeAgent({ resources: [makeResource('orders/emails')] });
     await harness.agent.kill();
-    await eventually(stateIs(harness.session, 'unreachable'), 'unreachable');
+    await soon(stateIs(harness.session, 'unreachable'), 'unreachable');
     harness.agent = await FakeAgent.start({ home: harness.home, resources: [makeResource('orders/other')] });
-    await eventually(stateIs(harness.session, 'connected'), 'connected to the new agent');
+    await soon(stateIs(harness.session, 'connected'), 'connected to the new agent');
     assert.deepEqual(harness.session.store.resources().map((r) => r.id), ['orders/other']);
     assert.equal(harness.session.api().baseUrl, harness.agent.baseUrl);
   });
@@ -57,7 +57,7 @@ describe('extension/agent/agentSession', () => {
     harness = await sessionWithFakeAgent();
     await harness.agent.kill();
     harness.agent = await FakeAgent.start({ home: harness.home, version: '9.9.9' });
-    await eventually(() => {
+    await soon(() => {
       const state = harness!.session.state;
       return state.state === 'unreachable' && /version 9\.9\.9/.test(state.error) ? state : undefined;
     }, 'the version complaint');
@@ -100,10 +100,10 @@ describe('extension/agent/agentSession', () => {
     );
     try {
       await session.start();
-      await eventually(stateIs(session, 'connected'), 'connected');
+      await soon(stateIs(session, 'connected'), 'connected');
       await session.restart();
       assert.equal(old.requestsTo(/POST \/shutdown/).length, 1);
-      await eventually(() => (session.store.resource('orders/fresh') ? true : undefined), 'the new agent\'s snapshot');
+      await soon(() => (session.store.resource('orders/fresh') ? true : undefined), 'the new agent\'s snapshot');
       assert.equal(session.state.state, 'connected');
     } finally {
       session.dispose();

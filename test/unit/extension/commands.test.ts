@@ -6,7 +6,7 @@ import { resumeAllCommand, resumeCommand, resumeScopeCommand } from '../../../ex
 import { OPEN_LOG, RETRY } from '../../../extension/commands/runAction';
 import { showStatusCommand } from '../../../extension/commands/statusCommand';
 import type { Resource } from '../../../protocol/resource';
-import { eventually } from './eventually';
+import { soon } from '../../support/waitFor';
 import { FakeUi } from './fakeUi';
 import { makeConnection, makePause, makeResource, minutesFromNow, pausedResource, statusText } from './fixtures';
 import { sessionWithFakeAgent, type Harness } from './sessionHarness';
@@ -48,7 +48,7 @@ describe('extension commands against a fake agent', () => {
       await pauseCommand(ctx, undefined, 'plain');
       assert.deepEqual(ui.of('pick')[0].offered, ['orders/emails']);
       assert.deepEqual(bodiesOf(/POST \/resources\/orders\/emails\/pause/), [{}]);
-      await eventually(() => (stateOf('orders/emails') === 'paused' ? true : undefined), 'the paused state to be pushed');
+      await soon(() => (stateOf('orders/emails') === 'paused' ? true : undefined), 'the paused state to be pushed');
       assert.deepEqual(ui.of('error'), []);
     });
 
@@ -58,7 +58,7 @@ describe('extension commands against a fake agent', () => {
       await pauseCommand(ctx, row('orders/emails'), 'reason');
       assert.deepEqual(ui.of('invalid').map((e) => e.detail), ['give a reason, or use "Pause"']);
       assert.deepEqual(bodiesOf(/pause$/), [{ reason: 'deploying v2' }]);
-      await eventually(() => harness.session.store.resource('orders/emails')?.pause?.reason ?? undefined, 'the reason to be pushed');
+      await soon(() => harness.session.store.resource('orders/emails')?.pause?.reason ?? undefined, 'the reason to be pushed');
     });
 
     it('for 30 minutes sends resumeAfter, which the agent turns into an auto-resume time', async () => {
@@ -67,7 +67,7 @@ describe('extension commands against a fake agent', () => {
       const before = Date.now();
       await pauseCommand(ctx, row('orders/emails'), 'duration');
       assert.deepEqual(bodiesOf(/pause$/), [{ resumeAfter: '30m' }]);
-      const resumeAt = await eventually(() => harness.session.store.resource('orders/emails')?.pause?.resumeAt ?? undefined, 'the auto-resume time');
+      const resumeAt = await soon(() => harness.session.store.resource('orders/emails')?.pause?.resumeAt ?? undefined, 'the auto-resume time');
       const delta = Date.parse(resumeAt) - before;
       assert.ok(delta >= 30 * 60_000 && delta < 31 * 60_000, `resumes in ~30m, not ${delta} ms`);
     });
@@ -110,7 +110,7 @@ describe('extension commands against a fake agent', () => {
       assert.equal(error.text, 'Could not pause orders/emails: cannot reach S3 at http://127.0.0.1:9000 (connect ECONNREFUSED)');
       assert.deepEqual(error.offered, [RETRY, OPEN_LOG]);
       assert.equal(bodiesOf(/pause$/).length, 2, 'retried once');
-      await eventually(() => (stateOf('orders/emails') === 'paused' ? true : undefined), 'the retried pause');
+      await soon(() => (stateOf('orders/emails') === 'paused' ? true : undefined), 'the retried pause');
     });
 
     it('Open Log opens the agent log and gives up', async () => {
@@ -135,7 +135,7 @@ describe('extension commands against a fake agent', () => {
       ui.confirmWith(true);
       await resumeCommand(ctx, row('orders/emails'));
       assert.deepEqual(bodiesOf(/resume$/), [{ force: true }]);
-      await eventually(() => (stateOf('orders/emails') === 'running' ? true : undefined), 'the resumed state');
+      await soon(() => (stateOf('orders/emails') === 'running' ? true : undefined), 'the resumed state');
     });
 
     it('without a scheduled resume it neither asks nor forces', async () => {
@@ -151,7 +151,7 @@ describe('extension commands against a fake agent', () => {
       await resumeCommand(ctx, undefined);
       assert.deepEqual(ui.of('pick')[0].offered, ['billing/invoices', 'orders/emails']);
       assert.equal(harness.agent.requestsTo(/resume$/).length, 2);
-      await eventually(() => (stateOf('orders/emails') === 'running' && stateOf('billing/invoices') === 'running' ? true : undefined), 'both resumed');
+      await soon(() => (stateOf('orders/emails') === 'running' && stateOf('billing/invoices') === 'running' ? true : undefined), 'both resumed');
     });
 
     it('says so when nothing is paused instead of showing an empty pick', async () => {
@@ -172,7 +172,7 @@ describe('extension commands against a fake agent', () => {
       ui.pick('shard a');
       await resumeScopeCommand(ctx, row('orders/emails'));
       assert.deepEqual(bodiesOf(/resume$/), [{ scope: { type: 'shard', value: 'a' }, force: false }]);
-      await eventually(() => (harness.session.store.resource('orders/emails')?.scopedPauses.length === 1 ? true : undefined), 'one scope left');
+      await soon(() => (harness.session.store.resource('orders/emails')?.scopedPauses.length === 1 ? true : undefined), 'one scope left');
     });
 
     it('Resume All in a connection confirms, lists the scheduled ones and forces them', async () => {
@@ -182,7 +182,7 @@ describe('extension commands against a fake agent', () => {
       assert.equal(ui.of('confirm')[0].text, 'Resume all 2 paused in orders?');
       assert.match(ui.of('confirm')[0].detail!, /orders\/emails would auto-resume in 2[45]m/);
       assert.deepEqual(harness.agent.requestsTo(/resume-all$/).map((r) => [r.path, r.body]), [['/connections/orders/resume-all', { force: true }]]);
-      await eventually(() => (stateOf('orders/emails') === 'running' && stateOf('orders/audit') === 'running' ? true : undefined), 'the connection resumed');
+      await soon(() => (stateOf('orders/emails') === 'running' && stateOf('orders/audit') === 'running' ? true : undefined), 'the connection resumed');
       assert.equal(stateOf('billing/invoices'), 'paused', 'other connections untouched');
     });
   });
@@ -196,7 +196,7 @@ describe('extension commands against a fake agent', () => {
       assert.equal(ui.of('confirm')[0].text, 'Pause all resources in orders?');
       assert.match(ui.of('confirm')[0].detail!, /This pauses: audit, emails\./);
       assert.deepEqual(bodiesOf(/pause-all$/), [{}]);
-      await eventually(() => (stateOf('orders/emails') === 'paused' && stateOf('orders/audit') === 'paused' ? true : undefined), 'both paused');
+      await soon(() => (stateOf('orders/emails') === 'paused' && stateOf('orders/audit') === 'paused' ? true : undefined), 'both paused');
       assert.equal(stateOf('billing/invoices'), 'running');
     });
 
@@ -240,7 +240,7 @@ describe('extension commands against a fake agent', () => {
   it('says a clicked row is gone once the agent is away, rather than acting on stale state', async () => {
     await start([makeResource('orders/emails')]);
     await harness.agent.kill();
-    await eventually(() => (harness.session.state.state === 'unreachable' ? true : undefined), 'the session to notice');
+    await soon(() => (harness.session.state.state === 'unreachable' ? true : undefined), 'the session to notice');
     await pauseCommand(ctx, row('orders/emails'), 'plain');
     assert.deepEqual(ui.of('info').map((e) => e.text), ['orders/emails is no longer listed by the agent.'], 'the store was cleared, not left stale');
   });

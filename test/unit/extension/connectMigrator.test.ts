@@ -8,7 +8,7 @@ import { Command, ItemToken } from '../../../extension/constants';
 import { dueDeadlineWarnings } from '../../../extension/statusBar/deadlineWarnings';
 import { statusModel } from '../../../extension/statusBar/statusModel';
 import type { Resource } from '../../../protocol/resource';
-import { eventually } from './eventually';
+import { soon } from '../../support/waitFor';
 import { FakeUi } from './fakeUi';
 import { presentationOf } from '../../../protocol/presentation';
 import { KINDS, makeConnection, makePause, makeResource, minutesFromNow, NOW, rowOf, statusText } from './fixtures';
@@ -171,7 +171,7 @@ describe('extension: Kafka Connect connectors and Relational Migrator sync jobs'
       await stopCommand(ctx, row('connect/sink'));
       assert.match(ui.of('confirm')[0].detail ?? '', /^Kafka Connect shuts its tasks down and removes them until you resume it/);
       assert.deepEqual(harness.agent.requestsTo(/POST \/resources\/connect\/sink\/stop$/).map((r) => r.body), [{}]);
-      await eventually(() => (harness.session.store.resource('connect/sink')?.state === 'stopped' ? true : undefined), 'the stopped state');
+      await soon(() => (harness.session.store.resource('connect/sink')?.state === 'stopped' ? true : undefined), 'the stopped state');
     });
   });
 

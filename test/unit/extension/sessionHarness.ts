@@ -5,7 +5,7 @@ import { AgentLifecycle, type LaunchedAgent } from '../../../extension/agent/age
 import { AgentSession } from '../../../extension/agent/agentSession';
 import { agentPaths, type AgentPaths } from '../../../protocol/paths';
 import { VERSION } from '../../../protocol/version';
-import { eventually } from './eventually';
+import { soon } from '../../support/waitFor';
 import { FakeAgent, type FakeAgentOptions } from './fakeAgent';
 
 export interface Harness {
@@ -46,6 +46,6 @@ export async function sessionWithFakeAgent(options: Omit<FakeAgentOptions, 'home
     },
   };
   await harness.session.start();
-  await eventually(() => (harness.session.state.state === 'connected' ? true : undefined), 'the session to connect');
+  await soon(() => (harness.session.state.state === 'connected' ? true : undefined), 'the session to connect');
   return harness;
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { findAgent } from '../../../../client/discovery';
 import { agentPaths } from '../../../../protocol/paths';
 import { Command } from '../../../../extension/constants';
+import { waitFor } from '../../../support/waitFor';
 
 // Runs inside a real VS Code (see .vscode-test.mjs); the unit suite does not load *.desktop.ts.
 describe('the extension in desktop VS Code', () => {
@@ -22,12 +23,7 @@ describe('the extension in desktop VS Code', () => {
   });
 
   it('starts an agent in PIPELINE_PAUSE_HOME on activation', async () => {
-    const deadline = Date.now() + 30_000;
-    let agent = await findAgent(paths);
-    while (!agent && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      agent = await findAgent(paths);
-    }
-    assert.ok(agent, `an agent answers for ${paths.agentInfo}`);
+    const agent = await waitFor(`an agent to answer for ${paths.agentInfo}`, async () => (await findAgent(paths)) ?? undefined, 30_000, 250);
+    assert.ok(agent);
   });
 });
