@@ -191,6 +191,14 @@ export function displayName(resource: Pick<Resource, 'name' | 'label'>): string 
   return resource.label || resource.name;
 }
 
+/**
+ * How messages and pick lists name a resource: its address, led by its label when the backend
+ * gave one (a Relational Migrator job's id is a UUID nobody recognises).
+ */
+export function namedResource(resource: Pick<Resource, 'id' | 'label'>): string {
+  return resource.label ? `${resource.label} (${resource.id})` : resource.id;
+}
+
 export function resourceId(connection: string, name: string): string {
   return `${connection}/${name}`;
 }

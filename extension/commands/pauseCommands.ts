@@ -1,7 +1,7 @@
 import type { BulkCounts } from '../../protocol/api';
 import { describeFromNow } from '../../protocol/duration';
 import type { PauseRequestInput } from '../../protocol/requests';
-import type { Resource } from '../../protocol/resource';
+import { type Resource, namedResource } from '../../protocol/resource';
 import { isPausable } from '../state/resourcePredicates';
 import { readableTime } from '../text/markdown';
 import type { TreeNode } from '../tree/treeNodes';
@@ -29,12 +29,12 @@ export async function pauseCommand(ctx: CommandContext, node: TreeNode | undefin
   const resource = await targetResource(ctx, node, isPausable, { ...PICK_PAUSABLE, none: nothingToPause(ctx) });
   if (!resource) return;
   if (!isPausable(resource) && resource.capabilities.pauseUnavailable) {
-    return ctx.ui.showInfo(`${resource.id} cannot be paused now: ${resource.capabilities.pauseUnavailable}.`);
+    return ctx.ui.showInfo(`${namedResource(resource)} cannot be paused now: ${resource.capabilities.pauseUnavailable}.`);
   }
   const request: PauseRequestInput = {};
   if (mode === 'reason') {
     const reason = await ctx.ui.input({
-      title: `Pause ${resource.id}`,
+      title: `Pause ${namedResource(resource)}`,
       prompt: 'Why? Everyone who looks at this resource sees the reason.',
       validate: (text) => (text.trim() ? undefined : 'give a reason, or use "Pause"'),
     });
@@ -42,14 +42,14 @@ export async function pauseCommand(ctx: CommandContext, node: TreeNode | undefin
     request.reason = reason.trim();
   }
   if (mode === 'duration') {
-    const autoResume = await askAutoResume(ctx, resource.id);
+    const autoResume = await askAutoResume(ctx, namedResource(resource));
     if (!autoResume) return;
     Object.assign(request, autoResume);
   }
   const resumesAt = autoResumeMoment(request, ctx.now());
   const confirmation = pauseConfirmation(resource, ctx.store.presentation(resource.kind), pauseRisk(resource, resumesAt, ctx.now(), ctx.dataLossWarningMs()), resumesAt, ctx.now());
   if (confirmation && !(await ctx.ui.confirm(confirmation.title, confirmation.detail, confirmation.action))) return;
-  await runWithRetry(ctx, { progress: `Pausing ${resource.id}`, failure: `Could not pause ${resource.id}` }, (api) => api.pause(resource.id, request));
+  await runWithRetry(ctx, { progress: `Pausing ${namedResource(resource)}`, failure: `Could not pause ${namedResource(resource)}` }, (api) => api.pause(resource.id, request));
 }
 
 export async function pauseAllCommand(ctx: CommandContext, node: TreeNode | undefined): Promise<void> {
@@ -79,10 +79,10 @@ export async function pauseAllCommand(ctx: CommandContext, node: TreeNode | unde
 export function pauseRisk(resource: Resource, resumesAt: Date | null, now: Date, warnWithinMs: number): string | null {
   if (!resource.backlog.dataLossAt) return null;
   const lossAt = new Date(resource.backlog.dataLossAt);
-  if (lossAt <= now) return `${resource.id}: its retention deadline (${readableTime(resource.backlog.dataLossAt)}) has passed; data may already be lost.`;
+  if (lossAt <= now) return `${namedResource(resource)}: its retention deadline (${readableTime(resource.backlog.dataLossAt)}) has passed; data may already be lost.`;
   const safeMargin = resumesAt ? resumesAt < lossAt : lossAt.getTime() - now.getTime() > warnWithinMs;
   if (safeMargin) return null;
-  return `${resource.id}: paused data is lost ${describeFromNow(lossAt, now)} (${readableTime(resource.backlog.dataLossAt)}) unless it is resumed before then.`;
+  return `${namedResource(resource)}: paused data is lost ${describeFromNow(lossAt, now)} (${readableTime(resource.backlog.dataLossAt)}) unless it is resumed before then.`;
 }
 
 /** Asks how long a pause lasts; `manual` adds "until I resume it" (an empty AutoResume) first. */

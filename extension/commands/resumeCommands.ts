@@ -1,5 +1,5 @@
 import { shortDuration } from '../../protocol/duration';
-import type { ScopedPause } from '../../protocol/resource';
+import { type ScopedPause, namedResource } from '../../protocol/resource';
 import { autoResumeAt, hasPauses, isResumable, scopeLabel } from '../state/resourcePredicates';
 import type { TreeNode } from '../tree/treeNodes';
 import type { CommandContext } from './commandUi';
@@ -17,12 +17,12 @@ interface Scheduled {
 export async function resumeCommand(ctx: CommandContext, node: TreeNode | undefined): Promise<void> {
   const targets = node ? await targetResource(ctx, node, isResumable, PICK_RESUMABLE).then((r) => r && [r]) : await targetResources(ctx, isResumable, PICK_RESUMABLE);
   if (!targets) return;
-  const forced = await confirmEarlyResume(ctx, targets.map((r) => ({ label: r.id, at: autoResumeAt(r) })));
+  const forced = await confirmEarlyResume(ctx, targets.map((r) => ({ label: namedResource(r), at: autoResumeAt(r) })));
   if (!forced) return;
   for (const resource of targets) {
     // The agent refuses to cut a scheduled pause short unless forced; the user just agreed to.
     const request = { force: forced.includes(resource.id) };
-    await runWithRetry(ctx, { progress: `Resuming ${resource.id}`, failure: `Could not resume ${resource.id}` }, (api) => api.resume(resource.id, request));
+    await runWithRetry(ctx, { progress: `Resuming ${namedResource(resource)}`, failure: `Could not resume ${namedResource(resource)}` }, (api) => api.resume(resource.id, request));
   }
 }
 
@@ -32,10 +32,10 @@ export async function resumeScopeCommand(ctx: CommandContext, node: TreeNode | u
   if (!resource) return;
   const scoped = await ctx.ui.pickOne<ScopedPause>(
     resource.scopedPauses.map((s) => ({ label: scopeLabel(s.scope), description: `paused by ${s.pause.pausedBy}`, detail: s.pause.reason ?? undefined, value: s })),
-    `Resume which part of ${resource.id}?`,
+    `Resume which part of ${namedResource(resource)}?`,
   );
   if (!scoped) return;
-  const label = `${resource.id} (${scopeLabel(scoped.scope)})`;
+  const label = `${namedResource(resource)} (${scopeLabel(scoped.scope)})`;
   const forced = await confirmEarlyResume(ctx, [{ label, at: pauseEnd(scoped.pause.resumeAt) }]);
   if (!forced) return;
   await runWithRetry(ctx, { progress: `Resuming ${label}`, failure: `Could not resume ${label}` }, (api) => api.resume(resource.id, { scope: scoped.scope, force: forced.length > 0 }));

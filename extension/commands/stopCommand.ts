@@ -1,4 +1,4 @@
-import { displayName } from '../../protocol/resource';
+import { displayName, namedResource } from '../../protocol/resource';
 import { isStoppable } from '../state/resourcePredicates';
 import type { TreeNode } from '../tree/treeNodes';
 import type { CommandContext } from './commandUi';
@@ -12,7 +12,7 @@ import { targetResource } from './targets';
 export async function stopCommand(ctx: CommandContext, node: TreeNode | undefined): Promise<void> {
   const resource = await targetResource(ctx, node, isStoppable, { title: 'Stop which resource?', none: 'Nothing is running that can be stopped.' });
   if (!resource) return;
-  const detail = ctx.store.presentation(resource.kind).stopEffect?.replace('{name}', displayName(resource)) ?? `${resource.id} stops until you resume it.`;
-  if (!(await ctx.ui.confirm(`Stop ${resource.id}?`, detail, 'Stop'))) return;
-  await runWithRetry(ctx, { progress: `Stopping ${resource.id}`, failure: `Could not stop ${resource.id}` }, (api) => api.stop(resource.id, {}));
+  const detail = ctx.store.presentation(resource.kind).stopEffect?.replace('{name}', displayName(resource)) ?? `${namedResource(resource)} stops until you resume it.`;
+  if (!(await ctx.ui.confirm(`Stop ${namedResource(resource)}?`, detail, 'Stop'))) return;
+  await runWithRetry(ctx, { progress: `Stopping ${namedResource(resource)}`, failure: `Could not stop ${namedResource(resource)}` }, (api) => api.stop(resource.id, {}));
 }

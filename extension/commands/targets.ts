@@ -1,4 +1,4 @@
-import type { Resource } from '../../protocol/resource';
+import { namedResource, type Resource } from '../../protocol/resource';
 import { resourceDescription } from '../tree/resourceItemModel';
 import type { TreeNode } from '../tree/treeNodes';
 import type { CommandContext, PickItem } from './commandUi';
@@ -46,7 +46,7 @@ export async function targetConnection(ctx: CommandContext, node: TreeNode | und
 
 function resourcePick(resource: Resource, ctx: CommandContext): PickItem<Resource> {
   const reason = resource.pause?.reason;
-  return { label: resource.id, description: resourceDescription(resource, ctx.store.presentation(resource.kind), ctx.now()), detail: reason ? `Reason: ${reason}` : undefined, value: resource };
+  return { label: namedResource(resource), description: resourceDescription(resource, ctx.store.presentation(resource.kind), ctx.now()), detail: reason ? `Reason: ${reason}` : undefined, value: resource };
 }
 
 async function candidatesOrSay(ctx: CommandContext, accept: (r: Resource) => boolean, none: string): Promise<Resource[] | undefined> {

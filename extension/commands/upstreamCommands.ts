@@ -1,3 +1,4 @@
+import { namedResource } from '../../protocol/resource';
 import { upstreamOf } from '../../protocol/lineage';
 import type { PauseUpstreamRequestInput } from '../../protocol/requests';
 import { pauseGroupsIn, upstreamFacts } from '../state/pauseGroups';
@@ -25,7 +26,7 @@ export async function pauseUpstreamCommand(ctx: CommandContext, node: TreeNode |
   const upstream = upstreamOf(ctx.store.resources(), target.id);
   const toPause = upstream.filter(isPausable);
   if (!toPause.length) {
-    return ctx.ui.showInfo(`Nothing upstream of ${target.id} is running: ${upstream.map((r) => `${r.id} is ${stateWords(r.state)}`).join(', ') || 'nothing feeds it'}.`);
+    return ctx.ui.showInfo(`Nothing upstream of ${namedResource(target)} is running: ${upstream.map((r) => `${r.id} is ${stateWords(r.state)}`).join(', ') || 'nothing feeds it'}.`);
   }
   const reason = await ctx.ui.input({
     title: `Pause upstream of ${target.name}`,
@@ -41,7 +42,7 @@ export async function pauseUpstreamCommand(ctx: CommandContext, node: TreeNode |
   const left = upstream.filter((r) => !isPausable(r)).map((r) => `${r.id} (${stateWords(r.state)}) is left as it is.`);
   const detail = [`This pauses, as one group: ${toPause.map((r) => r.id).join(', ')}.`, ...left, ...risks].join('\n\n');
   if (!(await ctx.ui.confirm(`Pause ${toPause.length} upstream of ${target.name}?`, detail, 'Pause Upstream'))) return;
-  const outcome = await runWithRetry(ctx, { progress: `Pausing upstream of ${target.id}`, failure: `Could not pause upstream of ${target.id}` }, async (api) => {
+  const outcome = await runWithRetry(ctx, { progress: `Pausing upstream of ${namedResource(target)}`, failure: `Could not pause upstream of ${namedResource(target)}` }, async (api) => {
     const answer = await api.pauseUpstream(target.id, request);
     requireAllOk(answer.results, 'paused');
     return answer;
@@ -59,7 +60,7 @@ export async function resumeUpstreamCommand(ctx: CommandContext, node: TreeNode 
     none: 'Nothing was paused with "Pause Upstream".',
   });
   if (!target) return;
-  await runWithRetry(ctx, { progress: `Resuming upstream of ${target.id}`, failure: `Could not resume upstream of ${target.id}` }, async (api) => requireAllOk(await api.resumeUpstream(target.id), 'resumed'));
+  await runWithRetry(ctx, { progress: `Resuming upstream of ${namedResource(target)}`, failure: `Could not resume upstream of ${namedResource(target)}` }, async (api) => requireAllOk(await api.resumeUpstream(target.id), 'resumed'));
 }
 
 /** The group row's Resume (or, from the palette, a group picked by name). */

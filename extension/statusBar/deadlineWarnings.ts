@@ -1,5 +1,5 @@
 import { describeFromNow } from '../../protocol/duration';
-import type { Resource } from '../../protocol/resource';
+import { type Resource, namedResource } from '../../protocol/resource';
 import { dataLossDeadline, isHeld } from '../state/resourcePredicates';
 import { readableTime } from '../text/markdown';
 import { stateWords } from '../../format/stateWords';
@@ -31,8 +31,8 @@ export function dueDeadlineWarnings(resources: Resource[], now: Date, warnWithin
     const at = readableTime(lossAt.toISOString());
     const message =
       severity === 'error'
-        ? `${resource.id} is still ${stateWords(resource.state)} past its retention deadline (${at}): data may already be lost. Resume it now.`
-        : `${resource.id} can stay ${stateWords(resource.state)} only until ${at} (${describeFromNow(lossAt, now)}); resume it before then so no data is lost.`;
+        ? `${namedResource(resource)} is still ${stateWords(resource.state)} past its retention deadline (${at}): data may already be lost. Resume it now.`
+        : `${namedResource(resource)} can stay ${stateWords(resource.state)} only until ${at} (${describeFromNow(lossAt, now)}); resume it before then so no data is lost.`;
     due.push({ key, resourceId: resource.id, severity, message });
   }
   return due;

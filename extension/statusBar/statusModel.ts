@@ -1,5 +1,5 @@
 import { describeFromNow } from '../../protocol/duration';
-import type { Resource } from '../../protocol/resource';
+import { namedResource, type Resource } from '../../protocol/resource';
 import { pauseNotHonouredWarning } from '../../protocol/workers';
 import { autoResumeAt, isPaused } from '../state/resourcePredicates';
 import { timeLeft } from '../text/timeLeft';
@@ -43,7 +43,7 @@ export function statusModel(agent: AgentReachability, resources: Resource[], now
   const lines = paused.map((r) => `- ${pausedLine(r, now)}`);
   const next = nextAutoResume(paused);
   const sections = [`**${paused.length} paused**`, lines.join('\n')];
-  if (next) sections.push(`Next auto-resume: ${md(next.resource.id)} ${describeFromNow(next.at, now)} (${readableTime(next.at.toISOString())})`);
+  if (next) sections.push(`Next auto-resume: ${md(namedResource(next.resource))} ${describeFromNow(next.at, now)} (${readableTime(next.at.toISOString())})`);
   sections.push('Click to resume.');
   return { visible: true, text: `$(debug-pause) ${paused.length} paused${deadlineSuffix(paused, now)}`, tooltip: sections.join('\n\n'), severity: severityOf(paused, now, warnWithinMs), action: 'resume' };
 }
@@ -57,7 +57,7 @@ function deadlineSuffix(paused: Resource[], now: Date): string {
 }
 
 function pausedLine(resource: Resource, now: Date): string {
-  const parts = [`**${md(resource.id)}** ${stateWords(resource.state)}`];
+  const parts = [`**${md(namedResource(resource))}** ${stateWords(resource.state)}`];
   if (resource.pause) parts.push(`by ${md(resource.pause.pausedBy)}${resource.pause.reason ? `: ${md(resource.pause.reason)}` : ''}`);
   const resumeAt = autoResumeAt(resource);
   if (resumeAt) parts.push(`auto-resume ${describeFromNow(resumeAt, now)}`);

@@ -108,6 +108,13 @@ describe('extension: Kafka Connect connectors and Relational Migrator sync jobs'
       assert.deepEqual(passed.map((w) => w.severity), ['error']);
       assert.match(passed[0].message, /past its retention deadline .*: data may already be lost/);
     });
+
+    it('names a labelled job by its label and its address, not its UUID alone', () => {
+      const job = { ...pausedJob('migrator/3f2c9a1e-77b0-4c1e-9d51-0a8f7e6b2c41', 45), label: 'continuous job to Cluster0' };
+      const [warning] = dueDeadlineWarnings([job], NOW, HOUR, new Set());
+      assert.match(warning.message, /^continuous job to Cluster0 \(migrator\/3f2c9a1e-77b0-4c1e-9d51-0a8f7e6b2c41\) can stay paused only until /);
+      assert.match(statusModel('connected', [job], NOW, HOUR).tooltip, /\*\*continuous job to Cluster0 \\\(migrator\/3f2c9a1e\\-77b0/, 'escaped for markdown');
+    });
   });
 
   describe('CLI text', () => {
