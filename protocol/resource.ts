@@ -107,7 +107,11 @@ export const Capabilities = z.object({
   pauseAll: z.boolean(),
   scheduledResume: z.boolean(),
   scopedPause: z.boolean(),
-  stop: z.boolean(),
+  /**
+   * Stop is offered. Adapters leave it out: the agent sets it from whether the backend's adapter
+   * can stop at all (its optional `stop`), so the method is the one source of that fact.
+   */
+  stop: z.boolean().optional(),
   /**
    * Why `pause` is false right now, in one line a user can act on, when the backend pauses a
    * resource only in some stages (a Relational Migrator job: only in its CDC stage).

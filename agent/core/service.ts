@@ -85,7 +85,7 @@ export class PauseService {
 
   async get(address: string, options: GetOptions = {}): Promise<Resource> {
     const { connection, name } = this.locate(address);
-    const [resource] = await withPauseGroups([await connection.adapter.get(name, options)], this.deps.journal);
+    const [resource] = await this.asListed(connection, [await connection.adapter.get(name, options)]);
     return resource;
   }
 
@@ -94,9 +94,15 @@ export class PauseService {
     const { onResource } = context;
     // Streamed resources get the same journal facts, or each would flicker without its group.
     const streaming: ListContext = onResource
-      ? { ...context, onResource: (resource) => void withPauseGroups([resource], this.deps.journal).then(([known]) => onResource(known), () => undefined) }
+      ? { ...context, onResource: (resource) => void this.asListed(connection, [resource]).then(([known]) => onResource(known), () => undefined) }
       : context;
-    return withPauseGroups(await connection.adapter.list(streaming), this.deps.journal);
+    return this.asListed(connection, await connection.adapter.list(streaming));
+  }
+
+  /** Resources as clients see them: with their pause groups, and Stop offered exactly where the adapter can stop. */
+  private async asListed(connection: Connection, resources: Resource[]): Promise<Resource[]> {
+    const canStop = connection.adapter.stop !== undefined;
+    return (await withPauseGroups(resources, this.deps.journal)).map((resource) => ({ ...resource, capabilities: { ...resource.capabilities, stop: canStop } }));
   }
 
   /** `listed`: what a bulk operation's listing showed of it, so it is not read again (see ListedResource). */

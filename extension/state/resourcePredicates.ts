@@ -7,7 +7,7 @@ export function isPausable(resource: Resource): boolean {
 
 /** Offers Stop (capabilities.stop): a Kafka Connect connector that is not stopped already. */
 export function isStoppable(resource: Resource): boolean {
-  return resource.capabilities.stop && resource.state !== 'stopped' && resource.state !== 'unknown';
+  return resource.capabilities.stop === true && resource.state !== 'stopped' && resource.state !== 'unknown';
 }
 
 /** Held now (paused, on its way, or stopped): what a retention deadline counts against. */

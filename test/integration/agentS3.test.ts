@@ -34,6 +34,7 @@ describe('agent with S3 queues (real S3 server)', function () {
 
   it('pushes a snapshot, then the change when a pause is made outside the agent (CLI without agent)', async () => {
     await eventually(async () => (await client.snapshot()).resources.map((r) => r.state), (s) => s[0] === 'running', 5000, 'first listing');
+    assert.equal((await client.snapshot()).resources[0].capabilities.stop, false, 'an S3 queue has no stop: its adapter cannot');
     const { messages, socket } = await connectEvents(agent!);
     try {
       await eventually(async () => messages.length, (n) => n >= 1, 2000, 'snapshot');

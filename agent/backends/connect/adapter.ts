@@ -18,7 +18,7 @@ import { connectorView } from './status';
 
 export const KAFKA_CONNECT_KIND = 'kafka-connect';
 
-const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: true };
+const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false };
 
 /** Active topics of source connectors change rarely; asking for them on every poll is wasteful. */
 const TOPICS_TTL_MS = 30_000;

@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export const FLINK_KIND = 'flink';
 
-const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: false };
+const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false };
 const WAIT_POLL_MS = 250;
 
 /**

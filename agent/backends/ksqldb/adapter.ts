@@ -26,7 +26,7 @@ import {
 
 export const KSQLDB_QUERY_KIND = 'ksqldb-query';
 
-const PERSISTENT: Capabilities = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: false };
+const PERSISTENT: Capabilities = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false };
 /**
  * ksqlDB refuses PAUSE / RESUME of a source-table query by id, but PAUSE ALL / RESUME ALL include
  * it; so it cannot auto-resume alone either. The reason is shown where pause is not offered.
@@ -37,14 +37,13 @@ const SOURCE_TABLE: Capabilities = {
   pauseAll: true,
   scheduledResume: false,
   scopedPause: false,
-  stop: false,
   pauseUnavailable: 'it is linked to a source table: ksqlDB pauses and resumes it only with every other query (PAUSE ALL / RESUME ALL)',
 };
 /** A server before KLIP-63 has neither PAUSE nor RESUME, for any query. */
 function tooOld(version: string): Capabilities {
-  return { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false, stop: false, pauseUnavailable: tooOldReason(version) };
+  return { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false, pauseUnavailable: tooOldReason(version) };
 }
-const TRANSIENT: Capabilities = { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false, stop: false };
+const TRANSIENT: Capabilities = { pause: false, resume: false, pauseAll: false, scheduledResume: false, scopedPause: false };
 
 /** How long pause-all waits for every server to apply PAUSE ALL before reporting those that have not. */
 const ALL_PAUSED_WAIT_SECONDS = 5;

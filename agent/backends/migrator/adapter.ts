@@ -117,7 +117,6 @@ export class RelationalMigratorAdapter implements BackendAdapter {
         pauseAll: true,
         scheduledResume: true,
         scopedPause: false,
-        stop: false,
       },
       pauseEffect: null,
       lastError: view.lastError,

@@ -12,7 +12,7 @@ import { acquireGateway, type GatewayLease } from './gatewayHost';
 import { gatewayMetrics, type GatewayMetrics } from './metrics';
 import { newPauseVersion, pauseExpired, PauseStateStore, type QueuePause } from './pauseState';
 
-const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: false };
+const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false };
 const STATS_CONCURRENCY = 8;
 
 export function statePathFor(config: QueratorConfig, context: AdapterContext): string {

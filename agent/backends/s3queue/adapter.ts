@@ -18,7 +18,7 @@ const BUCKET_CONCURRENCY = 8;
 /** Failures of the endpoint, not of one bucket: when every bucket fails so, the connection is unreachable or slow. */
 const ENDPOINT_FAILURES = new Set(['BackendUnavailable', 'BackendTimeout', 'BackendError']);
 
-const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: true, stop: false };
+const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: true };
 
 /** buquet task queues: one bucket is one queue (seed 003). */
 export class S3QueueAdapter implements BackendAdapter {
