@@ -234,7 +234,9 @@ describe('extension in code-server: Kafka Connect connectors and Relational Migr
     await waitForStatusMatching(/^1 paused · (49|50)m left$/);
 
     // Inside the warning window (60 minutes by default): a notification offers to resume.
-    const warning = await workbench.waitForNotification(new RegExp(`migrator/${cdcJob} can stay paused only until .* resume it before then so no data is lost`));
+    // Named by its label and its address: the id alone is a UUID nobody recognises.
+    const labelled = `${cdcRow} (migrator/${cdcJob})`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const warning = await workbench.waitForNotification(new RegExp(`${labelled} can stay paused only until .* resume it before then so no data is lost`));
     assert.deepEqual(warning.buttons, ['Resume']);
     await screenshot('08-deadline-warning');
     await workbench.clickNotificationButton(/can stay paused only until/, 'Resume');
