@@ -10,6 +10,7 @@ import { testConnection } from '../../../agent/core/connectionTest';
 import { silentLogger } from '../../../agent/core/logger';
 import { candidateOf, ConnectionKind } from '../../../protocol/connections';
 import { PauseError } from '../../../protocol/errors';
+import { Registry } from 'prom-client';
 
 describe('agent: what Add Connection asks, by backend', () => {
   it('every backend describes its connection, and the example answers make an entry its schema takes', () => {
@@ -25,6 +26,20 @@ describe('agent: what Add Connection asks, by backend', () => {
       const full = kind.fields.map((field, index) => (field.optional ? (field.input === 'list' ? '127.0.0.1:9092' : field.input === 'url' ? 'http://127.0.0.1:9000' : '72h') : answers[index]));
       const withOptional = ConnectionEntry.safeParse(candidateOf(kind, 'new-one', full));
       assert.ok(withOptional.success, `${kind.kind} with its optional answers: ${withOptional.error?.message}`);
+    }
+  });
+
+  it("offers Deploy exactly where the backend's adapter can deploy: the declared unit and the method agree", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'pp-kinds-'));
+    for (const kind of connectionKinds()) {
+      const backend = BACKENDS.find((b) => b.kind === kind.kind)!;
+      const answers = kind.fields.map((field) => (field.optional ? '' : field.input === 'number' ? '2320' : (field.initial ?? field.placeholder ?? 'x')));
+      const adapter = backend.create(backend.configSchema.parse(candidateOf(kind, 'new-one', answers)), { log: silentLogger(), metrics: new Registry(), role: 'cli', home });
+      try {
+        assert.equal(adapter.deploy !== undefined, backend.deploys !== undefined, `${kind.kind}: deploys ${backend.deploys ?? 'nothing'}, adapter ${adapter.deploy ? 'has' : 'has no'} deploy`);
+      } finally {
+        await adapter.close();
+      }
     }
   });
 });
