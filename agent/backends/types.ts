@@ -88,6 +88,12 @@ export interface BackendAdapter {
 }
 
 /**
+ * The part of an adapter that says what is paused, by whom and until when: where a backend keeps
+ * no such facts, the agent's journal supplies them around the same calls (JournalPauseDetails).
+ */
+export type PauseFacts = Pick<BackendAdapter, 'list' | 'get' | 'pause' | 'resume' | 'stop' | 'pauseAll'>;
+
+/**
  * Where the who / why / until-when of a pause live.
  * - `backend`: the backend stores them (S3 control objects); the adapter reads them back.
  * - `agent`: the backend knows only paused-or-not (ksqlDB). Its adapter lists resources with

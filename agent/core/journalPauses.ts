@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { alreadyPaused, autoResumeSet, newPauseDetails } from '../../protocol/pausePolicy';
 import { PauseError } from '../../protocol/errors';
 import type { PauseDetails, Resource } from '../../protocol/resource';
-import type { BackendAdapter, DeployOptions, GetOptions, ListContext, DeployOutcome } from '../backends/types';
+import type { BackendAdapter, GetOptions, ListContext, PauseFacts } from '../backends/types';
 import type { PauseCommand, ResumeCommand, ResumeOutcome, StopCommand } from '../../protocol/commands';
 import type { Journal, JournalEntry } from './journal';
 
@@ -42,13 +42,9 @@ const HOLDS = new Set<JournalEntry['action']>(['pause', 'observed-pause', 'stop'
  * up. A resume made outside likewise ends our journaled pause (`observed-resume`), so a later
  * outside pause is not credited to it.
  */
-export class JournalPauseDetails implements BackendAdapter {
+export class JournalPauseDetails implements PauseFacts {
   readonly pauseAll?: (command: PauseCommand) => Promise<PauseDetails>;
-  readonly resumeAll?: (command: ResumeCommand) => Promise<void>;
-  readonly canonicalName?: (name: string) => string;
   readonly stop?: (name: string, command: StopCommand) => Promise<PauseDetails>;
-  readonly peek?: BackendAdapter['peek'];
-  readonly deploy?: (statement: string, options: DeployOptions) => Promise<DeployOutcome>;
 
   /** When each resource was first seen in a state the journal does not explain. */
   private readonly sightings = new Map<string, { condition: 'paused' | 'running'; since: number }>();
@@ -67,7 +63,7 @@ export class JournalPauseDetails implements BackendAdapter {
     this.now = timing.now ?? Date.now;
     this.settleMs = timing.settleMs ?? SETTLE_MS;
     this.observeMs = timing.observeMs ?? OBSERVE_MS;
-    const { pauseAll, resumeAll, canonicalName, stop, peek, deploy } = inner;
+    const { pauseAll, stop } = inner;
     if (pauseAll) {
       this.pauseAll = async (command) => {
         const details = this.newDetails(command);
@@ -75,10 +71,6 @@ export class JournalPauseDetails implements BackendAdapter {
         return details;
       };
     }
-    if (resumeAll) this.resumeAll = (command) => resumeAll.call(inner, command);
-    if (canonicalName) this.canonicalName = (name) => canonicalName.call(inner, name);
-    if (peek) this.peek = (name, options) => peek.call(inner, name, options);
-    if (deploy) this.deploy = (statement, options) => deploy.call(inner, statement, options);
     if (stop) {
       this.stop = async (name, command) => {
         const details = this.newDetails({ ...command, resumeAfterMs: null, resumeAt: null, force: true, scope: null });
@@ -139,10 +131,6 @@ export class JournalPauseDetails implements BackendAdapter {
     }
     await this.inner.resume(name, command);
     return { resumed: true, previous };
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private async current(name: string): Promise<Resource | null> {

@@ -9,7 +9,7 @@ import type { PauseRequest, PauseUpstreamRequest, ResumeRequest, StopRequest } f
 import { resourceId, type ConnectionStatus, type DeployUnit, type PauseDetails, type PauseGroupRef, type Resource, type Scope } from '../../protocol/resource';
 import type { PeekRequest, PeekResponse } from '../../protocol/peek';
 import { findBackend } from '../backends/registry';
-import { FRESH_LISTING, type BackendAdapter, type DeployOutcome, type GetOptions, type ListContext } from '../backends/types';
+import { FRESH_LISTING, type BackendAdapter, type DeployOutcome, type GetOptions, type ListContext, type PauseFacts } from '../backends/types';
 import type { ListedResource, PauseCommand, ResumeOutcome } from '../../protocol/commands';
 import type { ConnectionConfig } from '../config/connectionsFile';
 import { runBulk, type BulkItem, type BulkProgress } from './bulk';
@@ -20,7 +20,10 @@ import { groupMembers, groupsTargeting, newPauseGroup, withPauseGroups } from '.
 
 export interface Connection {
   config: ConnectionConfig;
+  /** The backend's own adapter: peek, deploy, names, resume-all, its lifetime. */
   adapter: BackendAdapter;
+  /** Listing, pause and resume with who / why / until: the adapter itself, or the journal around it. */
+  pauses: PauseFacts;
   deploys?: DeployUnit;
 }
 
@@ -51,8 +54,8 @@ export class PauseService {
       const log = this.deps.log.child({ connection: config.name });
       const adapter = backend.create(config, { log, metrics: this.deps.metrics, role: this.deps.via, home: this.deps.home });
       // Backends that keep no pause details get them from the journal, in one place for all.
-      const wrapped = backend.pauseDetails === 'agent' ? new JournalPauseDetails(adapter, this.deps.journal, this.deps.via, log) : adapter;
-      this.connections.set(config.name, { config, adapter: wrapped, deploys: backend.deploys });
+      const pauses = backend.pauseDetails === 'agent' ? new JournalPauseDetails(adapter, this.deps.journal, this.deps.via, log) : adapter;
+      this.connections.set(config.name, { config, adapter, pauses, deploys: backend.deploys });
     }
     await Promise.all([...previous.values()].map((c) => c.adapter.close().catch(() => undefined)));
   }
@@ -85,7 +88,7 @@ export class PauseService {
 
   async get(address: string, options: GetOptions = {}): Promise<Resource> {
     const { connection, name } = this.locate(address);
-    const [resource] = await this.asListed(connection, [await connection.adapter.get(name, options)]);
+    const [resource] = await this.asListed(connection, [await connection.pauses.get(name, options)]);
     return resource;
   }
 
@@ -96,12 +99,12 @@ export class PauseService {
     const streaming: ListContext = onResource
       ? { ...context, onResource: (resource) => void this.asListed(connection, [resource]).then(([known]) => onResource(known), () => undefined) }
       : context;
-    return this.asListed(connection, await connection.adapter.list(streaming));
+    return this.asListed(connection, await connection.pauses.list(streaming));
   }
 
   /** Resources as clients see them: with their pause groups, and Stop offered exactly where the adapter can stop. */
   private async asListed(connection: Connection, resources: Resource[]): Promise<Resource[]> {
-    const canStop = connection.adapter.stop !== undefined;
+    const canStop = connection.pauses.stop !== undefined;
     return (await withPauseGroups(resources, this.deps.journal)).map((resource) => ({ ...resource, capabilities: { ...resource.capabilities, stop: canStop } }));
   }
 
@@ -109,7 +112,7 @@ export class PauseService {
   async pause(address: string, request: PauseRequest, group: PauseGroupRef | null = null, listed?: ListedResource): Promise<PauseDetails> {
     const { connection, name, id } = this.locate(address);
     const scope = request.scope ?? null;
-    const details = await connection.adapter.pause(name, { ...pauseCommand(request), listed });
+    const details = await connection.pauses.pause(name, { ...pauseCommand(request), listed });
     await this.record('pause', details.pausedBy, id, scope, details, request.force ? 'forced' : null, group);
     this.deps.log.info({ resource: id, scope, pausedBy: details.pausedBy, reason: details.reason, resumeAt: details.resumeAt }, 'paused');
     return details;
@@ -118,7 +121,7 @@ export class PauseService {
   async resume(address: string, request: ResumeRequest, listed?: ListedResource): Promise<ResumeOutcome> {
     const { connection, name, id } = this.locate(address);
     const scope = request.scope ?? null;
-    const outcome = await connection.adapter.resume(name, { force: request.force, scope, onlyIfVersion: null, listed });
+    const outcome = await connection.pauses.resume(name, { force: request.force, scope, onlyIfVersion: null, listed });
     await this.record('resume', currentIdentity(), id, scope, outcome.previous, request.force ? 'forced' : null);
     this.deps.log.info({ resource: id, scope }, 'resumed');
     return outcome;
@@ -127,8 +130,8 @@ export class PauseService {
   /** Stops a resource whose backend can (Kafka Connect's PUT /stop); resume starts it again. */
   async stop(address: string, request: StopRequest): Promise<PauseDetails> {
     const { connection, name, id } = this.locate(address);
-    if (!connection.adapter.stop) throw new PauseError('Unsupported', `${id} cannot be stopped: ${connection.config.kind} resources only pause and resume`);
-    const details = await connection.adapter.stop(name, { reason: request.reason ?? null, pausedBy: request.pausedBy ?? currentIdentity() });
+    if (!connection.pauses.stop) throw new PauseError('Unsupported', `${id} cannot be stopped: ${connection.config.kind} resources only pause and resume`);
+    const details = await connection.pauses.stop(name, { reason: request.reason ?? null, pausedBy: request.pausedBy ?? currentIdentity() });
     await this.record('stop', details.pausedBy, id, null, details, null);
     this.deps.log.info({ resource: id, pausedBy: details.pausedBy, reason: details.reason }, 'stopped');
     return details;
@@ -199,7 +202,7 @@ export class PauseService {
         run: async () => {
           const { connection: target, name, id } = this.locate(member.resource);
           const known = listed.get(connection);
-          const outcome = await target.adapter.resume(name, { force: true, scope: null, onlyIfVersion: null, listed: known && (known.get(id) ?? null) });
+          const outcome = await target.pauses.resume(name, { force: true, scope: null, onlyIfVersion: null, listed: known && (known.get(id) ?? null) });
           await this.record('resume', currentIdentity(), id, null, outcome.previous, `group ${member.group?.name ?? 'upstream'}`, member.group ?? null);
         },
       };
@@ -234,7 +237,7 @@ export class PauseService {
     const { connection, name, id } = this.locate(address);
     let outcome: ResumeOutcome;
     try {
-      outcome = await connection.adapter.resume(name, { force: true, scope, onlyIfVersion: version });
+      outcome = await connection.pauses.resume(name, { force: true, scope, onlyIfVersion: version });
     } catch (error) {
       if (isPermanentRefusal(error)) {
         const held = scope ? null : await this.deps.journal.activePause(id);
@@ -260,8 +263,8 @@ export class PauseService {
     // result failed). This machine's clock is only a first check: a single pause leaves the
     // judgement to the backend's clock.
     if (request.resumeAt !== undefined) pauseEnd({ resumeAfterMs: null, resumeAt: new Date(request.resumeAt) }, new Date(), "this machine's");
-    const { adapter } = this.connection(connectionName);
-    const resources = await adapter.list();
+    const { pauses } = this.connection(connectionName);
+    const resources = await pauses.list();
     // A pause with a resume time on what cannot resume by itself (a ksqlDB source-table query,
     // which only PAUSE ALL / RESUME ALL reach) would outlast that time for good: it is left
     // running and reported, and the rest are paused one by one.
@@ -272,13 +275,13 @@ export class PauseService {
       ok: false,
       error: `not paused: it cannot auto-resume${r.capabilities.pauseUnavailable ? ` (${r.capabilities.pauseUnavailable})` : ''}; pause all without a resume time to include it`,
     }));
-    if (adapter.pauseAll && !untimeable.length) {
+    if (pauses.pauseAll && !untimeable.length) {
       const targets = resources.filter((r) => r.capabilities.pauseAll && r.state !== 'paused');
       if (!targets.length) return [];
       onProgress?.({ done: 0, total: targets.length, failed: 0 });
       let details: PauseDetails;
       try {
-        details = await adapter.pauseAll(pauseCommand(request));
+        details = await pauses.pauseAll(pauseCommand(request));
       } catch (error) {
         onProgress?.({ done: targets.length, total: targets.length, failed: targets.length });
         return targets.map((r) => ({ id: r.id, ok: false, error: (error as Error).message }));
@@ -303,8 +306,8 @@ export class PauseService {
     const results: BulkResult[] = [];
     const items: BulkItem[] = [];
     for (const name of connectionNames) {
-      const { adapter } = this.connection(name);
-      const resources = await adapter.list();
+      const { adapter, pauses } = this.connection(name);
+      const resources = await pauses.list();
       const held = resources.filter((r) => r.pause !== null || r.state === 'paused');
       // One backend operation (RESUME ALL) when nothing needs a per-resource decision: a pause
       // with an auto-resume time needs --force, and scoped pauses are resumed one by one.

@@ -12,7 +12,7 @@ import { blankResource, type Resource } from '../../../protocol/resource';
 const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: false };
 
 function connection(name: string): Connection {
-  return { config: { name, kind: 's3-queue', buckets: [name] } as unknown as ConnectionConfig, adapter: {} as Connection['adapter'] };
+  return { config: { name, kind: 's3-queue', buckets: [name] } as unknown as ConnectionConfig, adapter: {} as Connection['adapter'], pauses: {} as Connection['pauses'] };
 }
 
 /** Lets promise callbacks (p-limit's queue, awaited listings) run without moving the fake clock. */
