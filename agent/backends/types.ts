@@ -124,5 +124,12 @@ export interface BackendDefinition<Config extends { name: string; kind: string }
   connects: Omit<ConnectionKind, 'kind'>;
   /** Set by backends whose adapter implements `deploy`: what of a .sql file the editor sends it. */
   deploys?: DeployUnit;
+  /**
+   * What the agent reads again after a pause or resume through it. `connection` (the default)
+   * lists the whole connection: right where that is one call and lineage spans its resources
+   * (Connect, ksqlDB, Flink). `resource` reads only the one acted on: for backends whose every
+   * resource costs calls of its own and depends on no other (an S3 queue's bucket, a Querator queue).
+   */
+  refreshesAfterAction?: 'connection' | 'resource';
   create(config: Config, context: AdapterContext): BackendAdapter;
 }

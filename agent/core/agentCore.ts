@@ -42,6 +42,7 @@ export class AgentCore {
       log: options.log,
       list: (connection, context) => this.service.list(connection, context),
       onListed: (connection, resources) => this.scheduler.sync(connection, resources),
+      onRead: (resource) => this.scheduler.syncResource(resource),
       resumeTimes: (connection) => this.scheduler.resumeTimes(connection),
       onListing: (connection, context) => listings.inc({ connection, reason: context.reason, interest: context.interest }),
       cadence: options.cadence,
@@ -119,10 +120,11 @@ export class AgentCore {
     return testConnection(body, { log: this.options.log, home: this.options.home });
   }
 
-  /** Re-lists the resource's connection so every client sees the change now, then returns it. */
+  /** Reads the resource again (or its whole connection, see refreshesAfterAction) so every client sees the change now, then returns it. */
   async refreshed(address: string): Promise<Resource> {
     const { connection, id } = this.service.locate(address);
-    await this.poller.refresh(connection);
+    if (connection.refreshes === 'resource') await this.poller.refreshOne(connection, () => this.service.get(id));
+    else await this.poller.refresh(connection);
     const resource = this.store.resource(id);
     if (!resource) throw new PauseError('NotFound', `resource "${id}" is not listed by its connection`);
     return resource;

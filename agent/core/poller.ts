@@ -16,6 +16,8 @@ export interface PollerOptions {
   /** Lists one connection's resources (the service's listing adds what the core knows, e.g. pause groups). */
   list: (connection: Connection, context: ListContext) => Promise<Resource[]>;
   onListed: (connection: string, resources: Resource[]) => void;
+  /** Told of one resource read on its own after an action (refreshOne). */
+  onRead?: (resource: Resource) => void;
   /** The auto-resumes due on a connection (epoch ms): the poller lists fast around them. */
   resumeTimes: (connection: string) => readonly number[];
   /** Told of every listing that starts, for the agent's metrics. */
@@ -90,12 +92,43 @@ export class Poller {
    * and keeps it fast for a while: someone just acted on it and will look for the outcome.
    */
   async refresh(connection: Connection): Promise<void> {
-    const loop = this.loops.get(connection.config.name);
+    const loop = await this.quicken(connection);
     if (!loop) return;
+    await this.refreshLimit(() => this.listOnce(loop, 'refresh'));
+    this.rearm(loop);
+  }
+
+  /**
+   * After an action on one resource of a backend whose resources each cost calls of their own:
+   * reads that one resource (`read`) rather than the whole connection. A read that fails lists
+   * the connection instead, which reports the trouble as a listing would.
+   */
+  async refreshOne(connection: Connection, read: () => Promise<Resource>): Promise<void> {
+    const loop = await this.quicken(connection);
+    if (!loop) return;
+    const resource = await this.refreshLimit(() => read()).catch(() => null);
+    if (!resource) await this.refreshLimit(() => this.listOnce(loop, 'refresh'));
+    else if (this.current(loop)) {
+      this.options.store.upsertResource(resource);
+      this.options.onRead?.(resource);
+    }
+    this.rearm(loop);
+  }
+
+  /**
+   * Keeps a connection fast for a while (someone just acted on it and looks for the outcome) and
+   * waits out a listing in flight, which began before the action and would overwrite its result.
+   */
+  private async quicken(connection: Connection): Promise<Loop | null> {
+    const loop = this.loops.get(connection.config.name);
+    if (!loop) return null;
     loop.fastUntil = this.now() + this.cadence.fastForMs;
     if (loop.running) await loop.running;
-    await this.refreshLimit(() => this.listOnce(loop, 'refresh'));
-    // The turn armed before the action may be a slow one; the next comes at the fast pace.
+    return loop;
+  }
+
+  /** The turn armed before the action may be a slow one; the next comes at the fast pace. */
+  private rearm(loop: Loop): void {
     if (this.current(loop) && !loop.running) this.arm(loop, nextListingDelay(this.scheduleInput(loop), this.random, this.cadence));
   }
 

@@ -36,6 +36,15 @@ export class ResumeScheduler {
 
   /** Re-arms timers to match the pauses of one connection's fresh listing. */
   sync(connection: string, resources: Resource[]): void {
+    this.reconcile((key) => key.startsWith(`${connection}/`), resources);
+  }
+
+  /** sync for one resource read on its own: only its own auto-resumes (whole and scoped) change. */
+  syncResource(resource: Resource): void {
+    this.reconcile((key) => key === resource.id || key.startsWith(`${resource.id}#`), [resource]);
+  }
+
+  private reconcile(covers: (key: string) => boolean, resources: Resource[]): void {
     const wanted = new Map<string, { id: string; scope: Scope | null; version: string; resumeAt: number }>();
     for (const resource of resources) {
       if (resource.state === 'unknown') continue;
@@ -46,7 +55,7 @@ export class ResumeScheduler {
       }
     }
     for (const [key, entry] of this.scheduled) {
-      if (key.startsWith(`${connection}/`) && wanted.get(key)?.version !== entry.version) this.cancel(key);
+      if (covers(key) && wanted.get(key)?.version !== entry.version) this.cancel(key);
     }
     for (const [key, want] of wanted) {
       if (!this.scheduled.has(key)) this.arm(key, want.id, want.scope, want.version, want.resumeAt);

@@ -24,6 +24,8 @@ export interface Connection {
   adapter: BackendAdapter;
   /** Listing, pause and resume with who / why / until: the adapter itself, or the journal around it. */
   pauses: PauseFacts;
+  /** See BackendDefinition.refreshesAfterAction. */
+  refreshes: 'connection' | 'resource';
   deploys?: DeployUnit;
 }
 
@@ -55,7 +57,7 @@ export class PauseService {
       const adapter = backend.create(config, { log, metrics: this.deps.metrics, role: this.deps.via, home: this.deps.home });
       // Backends that keep no pause details get them from the journal, in one place for all.
       const pauses = backend.pauseDetails === 'agent' ? new JournalPauseDetails(adapter, this.deps.journal, this.deps.via, log) : adapter;
-      this.connections.set(config.name, { config, adapter, pauses, deploys: backend.deploys });
+      this.connections.set(config.name, { config, adapter, pauses, deploys: backend.deploys, refreshes: backend.refreshesAfterAction ?? 'connection' });
     }
     await Promise.all([...previous.values()].map((c) => c.adapter.close().catch(() => undefined)));
   }

@@ -20,6 +20,7 @@ import { connectEvents, startTestAgent, type TestAgent } from '../support/agentH
 import { FaultProxy } from '../support/faultProxy';
 import { services } from '../support/sandboxFixture';
 import { cli, testHome, uniqueBucket, useAwsProfiles } from '../support/testEnv';
+import { waitFor } from '../support/waitFor';
 
 /** How long the budget test counts: longer than the idle cadence with its jitter (60 s + 20 %). */
 const WINDOW_MS = 80_000;
@@ -166,6 +167,34 @@ describe('S3 queue polling cost (real S3 server, counted by a proxy)', function 
       assert.equal(refused.status, 400, 'exact must be true or false');
     } finally {
       await agent.close();
+    }
+  });
+
+  it('a pause and a resume through the agent read that one bucket again, not every bucket of the connection', async () => {
+    const s3 = services().s3;
+    const buckets = await Promise.all([1, 2, 3, 4, 5].map(() => newBucket('cost-one')));
+    // Counted by bucket (the first path segment, path-style).
+    const byBucket = await CountingProxy.start(s3.endpoint, (request) => new URL(request.url ?? '/', 'http://proxy').pathname.split('/')[1] ?? '');
+    const home = await testHome(buckets);
+    // Polls an hour apart: whatever is read in the test is the action's own refresh.
+    home.writeConnections([{ name: 'local', kind: 's3-queue', endpoint: byBucket.url, profile: s3.profile, buckets, pollIntervalSeconds: 3600 }]);
+    const agent = await startTestAgent(home.paths);
+    try {
+      await waitFor('the first listing', async () => (await cli(home, ['list'], { useAgent: true })).stdout.split('\n').filter((line) => line.startsWith('local/')).length === 5);
+      const others = () => buckets.slice(1).map((bucket) => byBucket.counts()[bucket]?.requests ?? 0);
+      byBucket.reset();
+      const paused = await cli(home, ['pause', `local/${buckets[0]}`, '--reason', 'one of five', '--json'], { useAgent: true });
+      assert.equal(paused.code, 0, paused.stderr);
+      assert.equal((JSON.parse(paused.stdout) as { resource: Resource }).resource.state, 'paused', 'the answer carries the bucket as read after the pause');
+      assert.ok((byBucket.counts()[buckets[0]]?.requests ?? 0) > 0);
+      assert.deepEqual(others(), [0, 0, 0, 0], 'the other four buckets were not read');
+      assert.match((await cli(home, ['status', `local/${buckets[0]}`], { useAgent: true })).stdout, /^Reason: one of five$/m);
+      byBucket.reset();
+      assert.equal((await cli(home, ['resume', `local/${buckets[0]}`], { useAgent: true })).code, 0);
+      assert.deepEqual(others(), [0, 0, 0, 0], 'nor after the resume');
+    } finally {
+      await agent.close();
+      await byBucket.close();
     }
   });
 

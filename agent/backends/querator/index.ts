@@ -6,6 +6,8 @@ import { QueratorConfig } from './config';
 export const queratorBackend: BackendDefinition<QueratorConfig> = {
   kind: 'querator',
   configSchema: QueratorConfig,
+  // Each queue's stats and items are calls of their own.
+  refreshesAfterAction: 'resource',
   presents: { 'querator': { title: 'Querator queue', heading: 'Queue', pending: 'Items waiting', inFlight: 'Items leased', oldest: 'Oldest item', backlogInDescription: null, listedOnly: null, confirmPause: null, stopEffect: null } },
   connects: {
     title: 'Querator server',

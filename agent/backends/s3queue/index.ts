@@ -5,6 +5,8 @@ import { S3QueueConfig } from './config';
 export const s3QueueBackend: BackendDefinition<S3QueueConfig> = {
   kind: 's3-queue',
   configSchema: S3QueueConfig,
+  // Each bucket is its own queue, listed with calls of its own.
+  refreshesAfterAction: 'resource',
   presents: { 's3-queue': { title: 'S3 task queue', heading: 'Queue', pending: 'Pending tasks', inFlight: 'Running tasks', oldest: 'Oldest pending', backlogInDescription: null, listedOnly: null, confirmPause: null, stopEffect: null } },
   connects: {
     title: 'S3 task queue (buquet)',

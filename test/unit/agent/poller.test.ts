@@ -12,7 +12,7 @@ import { blankResource, type Resource } from '../../../protocol/resource';
 const CAPABILITIES = { pause: true, resume: true, pauseAll: true, scheduledResume: true, scopedPause: false, stop: false };
 
 function connection(name: string): Connection {
-  return { config: { name, kind: 's3-queue', buckets: [name] } as unknown as ConnectionConfig, adapter: {} as Connection['adapter'], pauses: {} as Connection['pauses'] };
+  return { config: { name, kind: 's3-queue', buckets: [name] } as unknown as ConnectionConfig, adapter: {} as Connection['adapter'], pauses: {} as Connection['pauses'], refreshes: 'connection' };
 }
 
 /** Lets promise callbacks (p-limit's queue, awaited listings) run without moving the fake clock. */
@@ -162,6 +162,22 @@ describe('agent/core/poller: the listing loop', () => {
     await finishAll();
     await advance(DEFAULT_CADENCE.backgroundMs);
     assert.equal(listings.length, 0, 'back to the idle pace once the window passed');
+  });
+
+  it('after an action reads just that resource; a read that fails lists the whole connection instead', async () => {
+    startPoller(['c1']);
+    await advance(1000);
+    await finishAll(); // the first listing
+    const fresh = { ...blankResource('c1', 'q', 'test', CAPABILITIES), state: 'paused' as const };
+    await poller.refreshOne(connection('c1'), async () => fresh);
+    assert.equal(listings.length, 0, 'no listing for a read that answered');
+    assert.equal(store.resource('c1/q')?.state, 'paused');
+
+    const refreshed = poller.refreshOne(connection('c1'), () => Promise.reject(new Error('S3 did not answer')));
+    await settle();
+    assert.deepEqual(listings.map((l) => [l.connection, l.context.reason]), [['c1', 'refresh']], 'the failed read falls back to a listing');
+    await finishAll();
+    await refreshed;
   });
 
   it('shows streamed resources at once and ignores any that arrive after the listing ended', async () => {

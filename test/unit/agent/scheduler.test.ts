@@ -108,6 +108,17 @@ describe('agent/core/scheduler: auto-resume timers (on a fake clock)', () => {
     assert.equal(overdue?.overdueMs, 60_000, 'the log says how overdue it was');
   });
 
+  it('a resource read on its own changes only its own timers, never those of the rest of its connection', async () => {
+    const soon = START + 150;
+    scheduler.sync('c', [paused('q1', 'v1', soon), paused('q2', 'v1', soon)]);
+    scheduler.syncResource(running('q1')); // q1 resumed by hand; q2 was not read
+    scheduler.syncResource(paused('q3', 'v1', soon + 150)); // q3 newly paused
+    assert.equal(scheduler.pendingCount(), 2);
+    await advance(150);
+    await advance(150);
+    assert.deepEqual(calls.map((c) => [c.id, c.at]), [['c/q2', soon], ['c/q3', soon + 150]]);
+  });
+
   it('arms one timer per pause however often it is listed, and follows a changed or removed pause', async () => {
     const soon = START + 150;
     scheduler.sync('c', [paused('q1', 'v1', soon), paused('q2', 'v1', soon)]);
