@@ -130,6 +130,11 @@ export class AgentCore {
     return resource;
   }
 
+  /** Lists every connection now for a client asking what is true, without the fast pace an action earns. */
+  async listAllNow(): Promise<void> {
+    await Promise.all(this.service.connectionList().map((c) => this.poller.listNow(c)));
+  }
+
   async refreshAll(): Promise<void> {
     await Promise.all(this.service.connectionList().map((c) => this.poller.refresh(c)));
   }

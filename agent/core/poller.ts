@@ -99,6 +99,16 @@ export class Poller {
   }
 
   /**
+   * Lists one connection now for a client that asked what is true (a CLI `list`): no action was
+   * taken, so unlike refresh it leaves the connection's pace as it was.
+   */
+  async listNow(connection: Connection): Promise<void> {
+    const loop = await this.settled(connection);
+    if (!loop) return;
+    await this.refreshLimit(() => this.listOnce(loop, 'refresh'));
+  }
+
+  /**
    * After an action on one resource of a backend whose resources each cost calls of their own:
    * reads that one resource (`read`) rather than the whole connection. A read that fails lists
    * the connection instead, which reports the trouble as a listing would.
@@ -115,16 +125,18 @@ export class Poller {
     this.rearm(loop);
   }
 
-  /**
-   * Keeps a connection fast for a while (someone just acted on it and looks for the outcome) and
-   * waits out a listing in flight, which began before the action and would overwrite its result.
-   */
+  /** Keeps a connection fast for a while after an action: someone just acted on it and looks for the outcome. */
   private async quicken(connection: Connection): Promise<Loop | null> {
     const loop = this.loops.get(connection.config.name);
-    if (!loop) return null;
-    loop.fastUntil = this.now() + this.cadence.fastForMs;
-    if (loop.running) await loop.running;
-    return loop;
+    if (loop) loop.fastUntil = this.now() + this.cadence.fastForMs;
+    return this.settled(connection);
+  }
+
+  /** The connection's loop once a listing in flight is over: it began earlier and would overwrite what is read next. */
+  private async settled(connection: Connection): Promise<Loop | null> {
+    const loop = this.loops.get(connection.config.name);
+    if (loop?.running) await loop.running;
+    return loop ?? null;
   }
 
   /** The turn armed before the action may be a slow one; the next comes at the fast pace. */

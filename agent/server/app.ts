@@ -6,15 +6,15 @@ import { DeployRequest } from '../../protocol/deploy';
 import { HTTP_STATUS, PauseError } from '../../protocol/errors';
 import { API_PREFIX, OPERATION_HEADER, type ProgressAction, type Snapshot } from '../../protocol/messages';
 import { parseOrBadRequest, PauseRequest, PauseUpstreamRequest, ResourceRequest, ResumeRequest, SnapshotRequest, StopRequest } from '../../protocol/requests';
-
-/** How long `GET /snapshot?fresh=true` waits for every connection's listing before it answers. */
-const FRESH_SNAPSHOT_WAIT_MS = 3000;
 import { PeekRequest } from '../../protocol/peek';
 import { connectionKinds } from '../backends/registry';
 import type { AgentCore } from '../core/agentCore';
 import type { BulkProgress } from '../core/bulk';
 import { trackProgress } from '../core/progress';
 import { checkRequest } from './security';
+
+/** How long `GET /snapshot?fresh=true` waits for every connection's listing before it answers. */
+const FRESH_SNAPSHOT_WAIT_MS = 3000;
 
 /** The agent's HTTP API; every route sits behind the same host, origin and token checks. */
 export function createApp(options: { core: AgentCore; token: string; port: () => number; metrics: Registry; log: Logger; snapshot: () => Snapshot; onShutdown: () => void }): express.Express {
@@ -42,7 +42,7 @@ export function createApp(options: { core: AgentCore; token: string; port: () =>
   api.get('/snapshot', async (request, response) => {
     // A CLI `list` wants what is true now, not an idle agent's listing of up to a minute ago; a
     // connection slower than the wait keeps its last listing (and its slow or failing status).
-    if (parseOrBadRequest(SnapshotRequest, request.query).fresh) await Promise.race([core.refreshAll().catch(() => undefined), sleep(FRESH_SNAPSHOT_WAIT_MS, undefined, { ref: false })]);
+    if (parseOrBadRequest(SnapshotRequest, request.query).fresh) await Promise.race([core.listAllNow().catch(() => undefined), sleep(FRESH_SNAPSHOT_WAIT_MS, undefined, { ref: false })]);
     response.json(options.snapshot());
   });
   api.get('/resources/:connection/:name', async (request, response) => {

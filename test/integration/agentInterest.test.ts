@@ -118,6 +118,10 @@ describe('agent process: interest-driven polling and the idle exit (real S3 serv
     // Behind the agent's back, as another teammate's CLI would do it.
     assert.equal((await cli(home, ['pause', `local/${bucket}`, '--reason', 'elsewhere'])).code, 0);
     assert.match(await listed(), new RegExp(`^local/${bucket}\\s+s3-queue\\s+PAUSED`, 'm'), 'the pause shows in the next list, not a minute later');
+    // Asking is not acting: the agent keeps its idle pace rather than polling every second.
+    const polls = await pollListings();
+    await sleep(3000);
+    assert.deepEqual(await pollListings(), polls, 'no poll in the 3 s after two lists');
     const { port, token } = await agentInfo();
     const bad = await fetch(`http://127.0.0.1:${port}/api/v1/snapshot?fresh=yes`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(bad.status, 400);
