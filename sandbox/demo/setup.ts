@@ -18,11 +18,12 @@ export async function prepareDemoServices(services: DemoServices, sandbox: strin
   } finally {
     await admin.disconnect();
   }
-  for (const [name, config] of Object.entries(demoConnectors(sandbox))) {
+  const connectors = demoConnectors(sandbox);
+  for (const [name, config] of Object.entries(connectors)) {
     const response = await fetch(`${services.connect.url}/connectors/${name}/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(config) });
     if (!response.ok) throw new Error(`Kafka Connect refused connector ${name}: ${response.status} ${await response.text()}`);
   }
-  log(`demo: connectors ${Object.keys(demoConnectors(sandbox)).join(', ')} on ${services.connect.url}`);
+  log(`demo: connectors ${Object.keys(connectors).join(', ')} on ${services.connect.url}`);
   await createQueratorQueue(services.querator.endpoint, DEMO.queratorQueue).catch((error: Error) => {
     if (!/already exists/i.test(error.message)) throw error;
   });
