@@ -12,14 +12,18 @@ import { candidateOf, ConnectionKind } from '../../../protocol/connections';
 import { PauseError } from '../../../protocol/errors';
 import { Registry } from 'prom-client';
 
+/** What a user typing the suggested values (or a port for a number) would send, optional fields left empty. */
+function exampleAnswers(kind: ConnectionKind): string[] {
+  return kind.fields.map((field) => (field.optional ? '' : field.input === 'number' ? '2320' : (field.initial ?? field.placeholder ?? 'x')));
+}
+
 describe('agent: what Add Connection asks, by backend', () => {
   it('every backend describes its connection, and the example answers make an entry its schema takes', () => {
     const kinds = connectionKinds();
     assert.deepEqual(kinds.map((k) => k.kind), BACKENDS.map((b) => b.kind));
     for (const kind of kinds) {
       ConnectionKind.parse(kind);
-      // What a user typing the suggested values (or a port for a number) would send.
-      const answers = kind.fields.map((field) => (field.optional ? '' : field.input === 'number' ? '2320' : (field.initial ?? field.placeholder ?? 'x')));
+      const answers = exampleAnswers(kind);
       const parsed = ConnectionEntry.safeParse(candidateOf(kind, 'new-one', answers));
       assert.ok(parsed.success, `${kind.kind}: ${parsed.error?.message}`);
       // And every optional answer too: its path is one the schema knows.
@@ -33,7 +37,7 @@ describe('agent: what Add Connection asks, by backend', () => {
     const home = mkdtempSync(join(tmpdir(), 'pp-kinds-'));
     for (const kind of connectionKinds()) {
       const backend = BACKENDS.find((b) => b.kind === kind.kind)!;
-      const answers = kind.fields.map((field) => (field.optional ? '' : field.input === 'number' ? '2320' : (field.initial ?? field.placeholder ?? 'x')));
+      const answers = exampleAnswers(kind);
       const adapter = backend.create(backend.configSchema.parse(candidateOf(kind, 'new-one', answers)), { log: silentLogger(), metrics: new Registry(), role: 'cli', home });
       try {
         assert.equal(adapter.deploy !== undefined, backend.deploys !== undefined, `${kind.kind}: deploys ${backend.deploys ?? 'nothing'}, adapter ${adapter.deploy ? 'has' : 'has no'} deploy`);
